@@ -1,0 +1,113 @@
+"""The `catalogue` command: check, new, schema, fields, serve, build."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+from . import content, schema
+
+
+def slugify(title: str) -> str:
+    """Turn a title into a file-name slug: 'Sécurité des données' -> 'securite-des-donnees'."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return slug[:80].rstrip("-")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    catalogue = content.load(args.dir)
+    for problem in sorted(
+        catalogue.errors + catalogue.warnings, key=lambda p: (p.path, p.line, p.severity)
+    ):
+        print(problem)
+    drafts = sum(e.draft for e in catalogue.entries)
+    print(
+        f"{len(catalogue.entries)} entries ({drafts} drafts), {len(catalogue.errors)} errors, "
+        f"{len(catalogue.warnings)} warnings"
+    )
+    if catalogue.errors or (args.strict and catalogue.warnings):
+        return 1
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    slug = slugify(args.title)
+    if not slug:
+        print("catalogue new: the title needs at least one letter or digit", file=sys.stderr)
+        return 2
+    target = Path(args.content) / "credentials" / f"{slug}.md"
+    if target.exists():
+        print(f"catalogue new: {target} already exists; not overwritten", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as out:
+        out.write(schema.new_entry_text(args.title))
+    print(target)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    text = schema.json_schema_text()
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(args.out)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_fields(args: argparse.Namespace) -> int:
+    sys.stdout.write(schema.fields_markdown())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web import create_app
+
+    app = create_app(content_dir=args.content, drafts=args.drafts)
+    print(f"Serving {args.content} on http://{args.host}:{args.port}/ (Ctrl+C stops)")
+    app.run(host=args.host, port=args.port, debug=False)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="catalogue", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="report every error and warning in a content folder")
+    p.add_argument("dir", nargs="?", default="content")
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("new", help="write a new entry, ready to fill")
+    p.add_argument("title")
+    p.add_argument("--content", default="content")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the front matter")
+    p.add_argument("--out", help="write it to this file instead")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("fields", help="print the field reference (docs/fields.md)")
+    p.set_defaults(func=cmd_fields)
+
+    p = sub.add_parser("serve", help="serve the catalogue")
+    p.add_argument("--content", default="content")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=5000)
+    p.add_argument("--drafts", action="store_true", help="show draft entries too")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

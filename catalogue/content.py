@@ -1,0 +1,562 @@
+"""Read a content folder into a Catalogue: the good entries plus every problem found.
+
+`load()` never raises on bad content. Each problem becomes a ContentError that names the
+file, the line (taken from the YAML nodes) and the field. The YAML is composed into nodes
+and never constructed by PyYAML: values are converted here, from the text the editor
+wrote, so YAML 1.1 surprises (`no` as false, `012` as 10, impossible dates) are caught and
+explained instead of passing silently or raising.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .errors import ContentError
+from .model import FIELDS, FIELDS_BY_NAME, Check, Credential, Field, Skill, number_label
+from .render import MAX_BRACKETS, render_markdown
+from .site import Policy, Site, load_site
+
+MAX_FILE_BYTES = 64 * 1024
+MAX_DEPTH = 20
+MAX_NUMBER = 1_000_000
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAG = "tag:yaml.org,2002:"
+
+
+@dataclass
+class Catalogue:
+    """Every entry that loaded, and every error and warning found on the way."""
+
+    root: Path
+    site: Site
+    entries: list[Credential] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)
+
+    def published(self, drafts: bool = False) -> list[Credential]:
+        """Return the entries to show: drafts only when asked for."""
+        return [e for e in self.entries if drafts or not e.draft]
+
+    def get(self, slug: str) -> Credential | None:
+        return next((e for e in self.entries if e.slug == slug), None)
+
+
+class FieldError(Exception):
+    """A value that does not fit its field; `node` locates it."""
+
+    def __init__(self, message: str, node: yaml.Node | None = None):
+        super().__init__(message)
+        self.message = message
+        self.node = node
+
+
+def load(path: str | os.PathLike = "content") -> Catalogue:
+    """Load the content folder at `path` (holding `site.toml` and `credentials/`)."""
+    root = Path(path)
+    catalogue = Catalogue(root=root, site=Site())
+    catalogue.site = load_site(root, catalogue.errors)
+    folder = root / "credentials"
+    if not folder.is_dir():
+        catalogue.errors.append(
+            ContentError(
+                str(folder),
+                0,
+                None,
+                "no such folder; entries go in credentials/ inside the content folder",
+            )
+        )
+        return catalogue
+    seen: dict[str, str] = {}
+    for file in _markdown_files(folder, catalogue.errors):
+        entry, problems = parse_file(file, catalogue.site)
+        for problem in problems:
+            (catalogue.errors if problem.severity == "error" else catalogue.warnings).append(
+                problem
+            )
+        if entry is None:
+            continue
+        if entry.slug in seen:
+            catalogue.errors.append(
+                ContentError(
+                    str(file),
+                    1,
+                    None,
+                    f"duplicate slug '{entry.slug}'; {seen[entry.slug]} has it too",
+                )
+            )
+            continue
+        seen[entry.slug] = str(file)
+        catalogue.entries.append(entry)
+    catalogue.entries.sort(key=lambda e: e.slug)
+    return catalogue
+
+
+def _markdown_files(folder: Path, errors: list[ContentError]) -> list[Path]:
+    """List the .md files below `folder`, refusing links that lead outside it."""
+    top = folder.resolve()
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in list(dirnames):
+            sub = Path(dirpath, name)
+            if sub.is_symlink():
+                dirnames.remove(name)
+                if not sub.resolve().is_relative_to(top):
+                    errors.append(
+                        ContentError(
+                            str(sub), 0, None, "link leads outside the content folder; refused"
+                        )
+                    )
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.endswith(".md"):
+                continue
+            file = Path(dirpath, name)
+            if file.is_symlink() and not file.resolve().is_relative_to(top):
+                errors.append(
+                    ContentError(
+                        str(file), 0, None, "link leads outside the content folder; refused"
+                    )
+                )
+                continue
+            found.append(file)
+    return found
+
+
+def parse_file(
+    file: Path, site: Site | None = None
+) -> tuple[Credential | None, list[ContentError]]:
+    """Parse one entry file. Return the entry (None if it has errors) and its problems."""
+    site = site or Site()
+    where = str(file)
+    problems: list[ContentError] = []
+
+    def error(line: int, field_name: str | None, message: str) -> tuple[None, list]:
+        problems.append(ContentError(where, line, field_name, message))
+        return None, problems
+
+    slug = file.name[:-3]
+    if not SLUG_RE.match(slug):
+        return error(
+            0,
+            None,
+            f"file name '{file.name}' does not make a valid slug: use lowercase "
+            "letters, digits and hyphens (at most 80), e.g. data-literacy.md",
+        )
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        return error(0, None, f"cannot read file: {exc.strerror}")
+    if len(raw) > MAX_FILE_BYTES:
+        return error(
+            1, None, f"file is {len(raw) // 1024} KB; the limit is {MAX_FILE_BYTES // 1024} KB"
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a byte-order mark from a Windows editor: harmless, drop it
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return error(
+            line,
+            None,
+            f"not UTF-8 (byte 0x{raw[exc.start]:02X}); save the file with UTF-8 encoding",
+        )
+    if "\x00" in text:
+        return error(
+            text[: text.index("\x00")].count("\n") + 1,
+            None,
+            "contains a NUL character; is this a binary file?",
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return error(
+            1,
+            None,
+            "file is empty; an entry starts with a '---' line, its fields, "
+            "a closing '---' line, then the description",
+        )
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return error(1, None, "the first line must be '---', opening the front matter")
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+    if close is None:
+        return error(
+            1,
+            None,
+            "front matter opened on line 1 is never closed: add a '---' line after the last field",
+        )
+    front = "\n".join(lines[1:close])
+    body = "\n".join(lines[close + 1 :])
+    values, field_problems = parse_front_matter(front, where, offset=2)
+    problems.extend(field_problems)
+    body_html, body_text = "", ""
+    if len(body) and body.count("[") > MAX_BRACKETS:
+        problems.append(
+            ContentError(
+                where,
+                close + 2,
+                "body",
+                f"has {body.count('[')} '[' characters; at most {MAX_BRACKETS} are allowed",
+            )
+        )
+    else:
+        body_html, body_text = render_markdown(body)
+    if values is None or any(p.severity == "error" for p in problems):
+        return None, problems
+    values.setdefault("currency", site.currency)
+    values.setdefault("language", [site.language])
+    field_lines = values.pop("_lines")
+    entry = Credential(
+        slug=slug, path=where, body=body, body_html=body_html, body_text=body_text, **values
+    )
+    entry.checks = framework_checks(entry, site.policy)
+    for check in entry.checks:
+        if not check.ok:
+            problems.append(
+                ContentError(
+                    where, field_lines.get(check.field, 1), check.field, check.detail, "warning"
+                )
+            )
+    return entry, problems
+
+
+def parse_front_matter(
+    front: str, where: str, offset: int
+) -> tuple[dict | None, list[ContentError]]:
+    """Convert front-matter text to field values; line numbers are shifted by `offset`."""
+    problems: list[ContentError] = []
+
+    def line_of(node: yaml.Node | None) -> int:
+        return node.start_mark.line + offset if node is not None else offset - 1
+
+    try:
+        root = yaml.compose(front, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + offset if mark else offset - 1
+        return None, [ContentError(where, line, None, _yaml_message(exc, front))]
+    except RecursionError:
+        return None, [ContentError(where, offset - 1, None, "front matter is nested too deeply")]
+    except yaml.YAMLError as exc:
+        return None, [
+            ContentError(where, offset - 1, None, f"front matter is not valid YAML: {exc}")
+        ]
+    if root is None:
+        return None, [
+            ContentError(
+                where,
+                offset - 1,
+                None,
+                "front matter is empty; required fields: "
+                + ", ".join(f.name for f in FIELDS if f.required),
+            )
+        ]
+    if not isinstance(root, MappingNode):
+        return None, [
+            ContentError(where, line_of(root), None, "front matter must be 'field: value' lines")
+        ]
+    shape = _shape_problem(root)
+    if shape:
+        node, message = shape
+        return None, [ContentError(where, line_of(node), None, message)]
+
+    values: dict = {}
+    lines: dict[str, int] = {}
+    for key_node, value_node in root.value:
+        key = key_node.value if isinstance(key_node, ScalarNode) else None
+        if not isinstance(key, str) or key_node.tag != _TAG + "str":
+            problems.append(
+                ContentError(where, line_of(key_node), None, "a field name must be plain text")
+            )
+            continue
+        if key in lines:
+            problems.append(
+                ContentError(
+                    where,
+                    line_of(key_node),
+                    key,
+                    f"appears twice (first on line {lines[key]}); keep one",
+                )
+            )
+            continue
+        lines[key] = line_of(key_node)
+        spec = FIELDS_BY_NAME.get(key)
+        if spec is None:
+            hint = difflib.get_close_matches(key, FIELDS_BY_NAME, n=1, cutoff=0.6)
+            problems.append(
+                ContentError(
+                    where,
+                    line_of(key_node),
+                    key,
+                    "unknown field"
+                    + (f"; did you mean '{hint[0]}'?" if hint else "; see docs/fields.md"),
+                )
+            )
+            continue
+        try:
+            values[key] = CONVERTERS[spec.kind](value_node, spec)
+        except FieldError as exc:
+            problems.append(ContentError(where, line_of(exc.node or value_node), key, exc.message))
+    for spec in FIELDS:
+        if spec.required and spec.name not in lines:
+            problems.append(ContentError(where, offset - 1, spec.name, "required field is missing"))
+    values["_lines"] = lines
+    return values, problems
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError, front: str) -> str:
+    problem = exc.problem or exc.context or "cannot be read"
+    if "\t" in problem or "'\\t'" in problem:
+        return "a tab character; YAML needs spaces for indentation"
+    if "expected a single document" in (exc.context or ""):
+        return "a second YAML document; the front matter must be one block of fields"
+    return f"front matter is not valid YAML: {problem}"
+
+
+def _shape_problem(root: yaml.Node) -> tuple[yaml.Node, str] | None:
+    """Refuse aliases (repeated nodes) and deep nesting before any value is read."""
+    seen: set[int] = set()
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            return node, "anchors and aliases (& and *) are not allowed in front matter"
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            return node, "front matter is nested too deeply"
+        if isinstance(node, SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.extend(((key, depth + 1), (value, depth + 1)))
+    return None
+
+
+# Converters: YAML node -> checked value -------------------------------------------------
+
+_KIND_WORDS = {MappingNode: "'key: value' pairs", SequenceNode: "a list"}
+
+
+def _text(node: yaml.Node, spec: Field | None = None) -> str:
+    if not isinstance(node, ScalarNode):
+        raise FieldError(f"expected text; got {_KIND_WORDS[type(node)]}", node)
+    if node.tag == _TAG + "null":
+        raise FieldError("is empty", node)
+    if node.tag == _TAG + "bool":
+        raise FieldError(
+            f"YAML reads {node.value} as {_bool_word(node.value)}; put the text in "
+            f'quotes: "{node.value}"',
+            node,
+        )
+    value = node.value.strip()
+    if not value:
+        raise FieldError("is empty", node)
+    if spec and spec.max_length and len(value) > spec.max_length:
+        raise FieldError(f"is {len(value)} characters; at most {spec.max_length} are allowed", node)
+    return value
+
+
+def _bool_word(raw: str) -> str:
+    return "true" if raw.lower() in ("yes", "y", "true", "on") else "false"
+
+
+def _text_list(node: yaml.Node, spec: Field) -> list[str]:
+    if isinstance(node, ScalarNode) and node.tag == _TAG + "null":
+        return []
+    items = node.value if isinstance(node, SequenceNode) else [node]
+    return [_text(item, spec) for item in items]
+
+
+def _choice(node: yaml.Node, spec: Field) -> str:
+    value = _text(node).lower()
+    if value not in spec.choices:
+        hint = difflib.get_close_matches(value, spec.choices, n=1)
+        raise FieldError(
+            f"expected one of {', '.join(spec.choices)}; got '{node.value}'"
+            + (f" (did you mean '{hint[0]}'?)" if hint else ""),
+            node,
+        )
+    return value
+
+
+def _number(node: yaml.Node, spec: Field) -> float:
+    raw = _text(node)
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", raw):
+        raise FieldError(
+            f"write numbers without separators: {raw.replace(',', '')}, not {raw}", node
+        )
+    if re.fullmatch(r"0\d+(\.\d*)?", raw):
+        raise FieldError(
+            f"'{raw}' has a leading zero, which YAML reads as an octal number; "
+            f"write {raw.lstrip('0') or '0'}",
+            node,
+        )
+    if not re.fullmatch(r"-?\d+(\.\d+)?", raw):
+        raise FieldError(f"expected a number such as {spec.example}; got '{raw}'", node)
+    value = float(raw)
+    if spec.minimum is not None and (
+        value < spec.minimum or (spec.exclusive_minimum and value == spec.minimum)
+    ):
+        bound = "more than" if spec.exclusive_minimum else "at least"
+        raise FieldError(f"must be {bound} {number_label(spec.minimum)}; got {raw}", node)
+    if value > MAX_NUMBER:
+        raise FieldError(f"must be at most {MAX_NUMBER}; got {raw}", node)
+    return value
+
+
+def _bool(node: yaml.Node, spec: Field) -> bool:
+    raw = node.value.lower() if isinstance(node, ScalarNode) else None
+    if raw in ("true", "yes", "on"):
+        return True
+    if raw in ("false", "no", "off"):
+        return False
+    shown = node.value if isinstance(node, ScalarNode) else _KIND_WORDS[type(node)]
+    raise FieldError(f"expected true or false; got '{shown}'", node)
+
+
+def _date(node: yaml.Node, spec: Field | None = None) -> dt.date:
+    raw = _text(node)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        raise FieldError(f"expected a date as YYYY-MM-DD; got '{raw}'", node)
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise FieldError(f"{raw} is not a real date", node) from None
+
+
+def _currency(node: yaml.Node, spec: Field) -> str:
+    raw = _text(node)
+    if not re.fullmatch(r"[A-Za-z]{3}", raw):
+        raise FieldError(f"expected a three-letter ISO 4217 code such as CAD; got '{raw}'", node)
+    return raw.upper()
+
+
+def _start(node: yaml.Node, spec: Field) -> list[dt.date] | None:
+    if isinstance(node, ScalarNode) and node.value.strip().lower() == "on-demand":
+        return None
+    if isinstance(node, MappingNode):
+        raise FieldError("expected on-demand or a list of dates (YYYY-MM-DD)", node)
+    items = node.value if isinstance(node, SequenceNode) else [node]
+    if not items:
+        raise FieldError("expected on-demand or a list of dates (YYYY-MM-DD)", node)
+    try:
+        return sorted(_date(item) for item in items)
+    except FieldError as exc:
+        raise FieldError(
+            f"expected on-demand or a list of dates; {exc.message}", exc.node
+        ) from None
+
+
+def _language(node: yaml.Node, spec: Field) -> list[str]:
+    items = node.value if isinstance(node, SequenceNode) else [node]
+    if not items:
+        raise FieldError(f"expected one of {', '.join(spec.choices)} or a list of them", node)
+    return list(dict.fromkeys(_choice(item, spec) for item in items))
+
+
+def _url(node: yaml.Node, spec: Field | None = None) -> str:
+    raw = _text(node)
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", raw):
+        raise FieldError(f"expected an http or https address; got '{raw[:80]}'", node)
+    return raw
+
+
+def _skills(node: yaml.Node, spec: Field) -> list[Skill]:
+    items = node.value if isinstance(node, SequenceNode) else [node]
+    skills = []
+    for item in items:
+        if isinstance(item, MappingNode):
+            parts = {}
+            for key, value in item.value:
+                name = key.value if isinstance(key, ScalarNode) else None
+                if name not in ("name", "uri"):
+                    raise FieldError(f"a skill has 'name' and 'uri'; got '{name}'", key)
+                parts[name] = _url(value) if name == "uri" else _text(value)
+            if "name" not in parts:
+                raise FieldError("a skill written as a mapping needs a 'name'", item)
+            skills.append(Skill(parts["name"], parts.get("uri")))
+        else:
+            skills.append(Skill(_text(item)))
+    if not skills:
+        raise FieldError("list at least one skill", node)
+    return skills
+
+
+CONVERTERS = {
+    "text": _text,
+    "text-list": _text_list,
+    "choice": _choice,
+    "number": _number,
+    "bool": _bool,
+    "date": _date,
+    "currency": _currency,
+    "start": _start,
+    "language": _language,
+    "url": _url,
+    "skills": _skills,
+}
+
+
+def framework_checks(entry: Credential, policy: Policy) -> list[Check]:
+    """Check an entry against the micro-credential framework and the site's policy."""
+    words = len(entry.assessment.split())
+    mapped = bool(entry.framework) or any(s.uri for s in entry.skills)
+    hours, weeks = number_label(entry.hours), number_label(entry.weeks)
+    lo, hi = number_label(policy.min_hours), number_label(policy.max_hours)
+    return [
+        Check(
+            "issuer",
+            "Issued by an institution",
+            bool(entry.issuer),
+            "an issuer is required",
+            "issuer",
+        ),
+        Check(
+            "assessment",
+            "Summative assessment described",
+            words >= policy.min_assessment_words,
+            f"describe the summative assessment in at least {policy.min_assessment_words} "
+            f"words; it has {words}",
+            "assessment",
+        ),
+        Check(
+            "skills",
+            "Skills mapped to a framework",
+            mapped or not policy.require_framework,
+            "name the competency framework they map to: add a framework field, or a uri per skill",
+            "skills",
+        ),
+        Check(
+            "partner",
+            "Endorsed by an industry or employer partner",
+            bool(entry.partners) or not policy.require_partner,
+            "no endorsing partner is listed",
+            "partners",
+        ),
+        Check(
+            "hours",
+            f"{lo} to {hi} learning hours",
+            policy.min_hours <= entry.hours <= policy.max_hours,
+            f"{hours} hours is outside the {lo} to {hi} the framework expects",
+            "hours",
+        ),
+        Check(
+            "weeks",
+            f"{number_label(policy.max_weeks)} weeks or less",
+            entry.weeks <= policy.max_weeks,
+            f"{weeks} weeks is longer than the {number_label(policy.max_weeks)} the framework "
+            "expects",
+            "weeks",
+        ),
+    ]

@@ -1,0 +1,137 @@
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+from catalogue import cli, schema
+from catalogue.content import load
+
+from .conftest import DEMO, ROOT
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "catalogue.cli", *args], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+def test_demo_catalogue_checks_clean():
+    result = run("check", str(DEMO))
+    assert result.returncode == 0, result.stdout
+    assert re.fullmatch(r"\d+ entries \(\d+ drafts\), 0 errors, \d+ warnings",
+                        result.stdout.splitlines()[-1])
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_catalogue_shape(demo_catalogue):
+    entries = demo_catalogue.entries
+    assert len(entries) >= 60
+    assert not demo_catalogue.errors
+    assert {e.delivery for e in entries} == {"online", "in-person", "hybrid"}
+    assert any(e.cost == 0 for e in entries) and any(e.cost > 0 for e in entries)
+    assert {"en", "fr"} <= {lang for e in entries for lang in e.language}
+    assert any(e.on_demand for e in entries) and any(not e.on_demand for e in entries)
+    assert any(e.stacks_into for e in entries)
+    assert any(e.assessment_only for e in entries)
+    assert any(e.draft for e in entries)
+    assert min(e.hours for e in entries) >= 5 and max(e.hours for e in entries) <= 300
+    for entry in entries:
+        words = len(entry.body_text.split())
+        assert 150 <= words <= 400, (entry.slug, words)
+
+
+def test_check_exit_codes(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DEMO, content)
+    warned = run("check", str(content))
+    assert warned.returncode == 0
+    strict = run("check", "--strict", str(content))
+    assert strict.returncode == (1 if load(content).warnings else 0)
+    bad = content / "credentials" / "broken.md"
+    bad.write_text("---\ntitle: Broken\n---\n", encoding="utf-8")
+    result = run("check", str(content))
+    assert result.returncode == 1
+    assert f"{bad}:1: summary: required field is missing" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith(f"{len(load(content).entries)} entries")
+
+
+def test_check_reports_every_error_in_one_run(tmp_path):
+    folder = tmp_path / "credentials"
+    folder.mkdir()
+    (folder / "one.md").write_text("---\ntitle: no\n---\n", encoding="utf-8")
+    (folder / "two.md").write_text("", encoding="utf-8")
+    result = run("check", str(tmp_path))
+    assert result.returncode == 1
+    assert f'{folder / "one.md"}:2: title: YAML reads no as false; put the text in quotes: "no"' \
+        in result.stdout
+    assert f"{folder / 'two.md'}:1: file is empty" in result.stdout
+
+
+def test_new_writes_a_fillable_draft_and_refuses_to_overwrite(tmp_path):
+    (tmp_path / "credentials").mkdir()
+    result = run("new", "Sécurité des données: niveau 1", "--content", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "credentials" / "securite-des-donnees-niveau-1.md"
+    assert result.stdout.strip() == str(path)
+    text = path.read_text(encoding="utf-8")
+    assert 'title: "Sécurité des données: niveau 1"' in text
+    for field in schema.FIELDS:
+        assert f"{field.name}:" in text, field.name
+    catalogue = load(tmp_path)
+    # Required fields are left empty for the editor: check names each one.
+    missing = {e.field for e in catalogue.errors}
+    assert missing == {f.name for f in schema.FIELDS if f.required and f.name != "title"}
+    before = path.read_text(encoding="utf-8")
+    again = run("new", "Sécurité des données: niveau 1", "--content", str(tmp_path))
+    assert again.returncode == 1
+    assert "already exists; not overwritten" in again.stderr
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_new_entry_filled_in_loads_as_a_draft(tmp_path):
+    (tmp_path / "credentials").mkdir()
+    cli.main(["new", "Data Literacy", "--content", str(tmp_path)])
+    path = tmp_path / "credentials" / "data-literacy.md"
+    filled = path.read_text(encoding="utf-8")
+    for name, value in [("summary", "Read charts."), ("issuer", "Cedar Ridge College"),
+                        ("delivery", "online"), ("hours", "10"), ("weeks", "2"), ("cost", "0"),
+                        ("skills", "[Reading charts]"),
+                        ("assessment", "A project report on a real data set, marked by staff.")]:
+        filled = filled.replace(f"\n{name}:\n", f"\n{name}: {value}\n")
+    path.write_text(filled, encoding="utf-8")
+    catalogue = load(tmp_path)
+    assert [str(e) for e in catalogue.errors] == []
+    assert catalogue.entries[0].draft is True
+    assert catalogue.published() == []
+
+
+def test_slugify():
+    assert cli.slugify("  Électricité & Véhicules — Niveau 2 ") == "electricite-vehicules-niveau-2"
+    assert len(cli.slugify("word " * 40)) <= 80
+
+
+def test_schema_command_is_valid_json_and_matches_the_field_table(tmp_path):
+    result = run("schema")
+    data = json.loads(result.stdout)
+    assert data["additionalProperties"] is False
+    assert set(data["properties"]) == {f.name for f in schema.FIELDS}
+    assert data["required"] == [f.name for f in schema.FIELDS if f.required]
+    assert data["properties"]["delivery"]["enum"] == ["online", "in-person", "hybrid"]
+    out = tmp_path / "schema.json"
+    assert run("schema", "--out", str(out)).returncode == 0
+    assert json.loads(out.read_text()) == data
+
+
+def test_schema_accepts_every_demo_entry(demo_catalogue):
+    # A light structural check without a JSON Schema library: every field of every demo
+    # entry is one the schema declares, and every required one is there.
+    props = schema.json_schema()["properties"]
+    for entry in demo_catalogue.entries:
+        data = entry.to_dict()
+        for name in schema.json_schema()["required"]:
+            assert data[name] not in (None, "", []), (entry.slug, name)
+        assert set(props) <= set(data)
+
+
+def test_field_reference_is_in_step_with_the_table():
+    assert (ROOT / "docs" / "fields.md").read_text(encoding="utf-8") == schema.fields_markdown()
