@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .errors import ContentError
 from .model import FIELDS, FIELDS_BY_NAME, Check, Credential, Field, Skill, number_label
-from .render import MAX_BRACKETS, render_markdown
+from .render import body_limits, render_markdown
 from .site import Policy, Site, load_site
 
 MAX_FILE_BYTES = 64 * 1024
@@ -31,6 +31,16 @@ MAX_NUMBER = 1_000_000
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
+TOO_DEEP = f"lists nested more than {MAX_DEPTH} deep; look for a stray '[' or '{{'"
+ALIASES = (
+    "anchors and aliases (& and *) are not allowed in front matter; "
+    "put text that starts with & or * in quotes"
+)
+OUTSIDE_LINK = "link leads outside the content folder and is not followed; copy the file in instead"
+# Characters YAML refuses (controls) or counts as line breaks where editors do not
+# (U+0085, U+2028, U+2029), which would shift every line number after them.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_ODD_CHAR = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass
@@ -91,7 +101,8 @@ def load(path: str | os.PathLike = "content") -> Catalogue:
                     str(file),
                     1,
                     None,
-                    f"duplicate slug '{entry.slug}'; {seen[entry.slug]} has it too",
+                    f"duplicate slug '{entry.slug}': {seen[entry.slug]} has the same file "
+                    "name; rename one of them",
                 )
             )
             continue
@@ -112,21 +123,13 @@ def _markdown_files(folder: Path, errors: list[ContentError]) -> list[Path]:
             if sub.is_symlink():
                 dirnames.remove(name)
                 if not sub.resolve().is_relative_to(top):
-                    errors.append(
-                        ContentError(
-                            str(sub), 0, None, "link leads outside the content folder; refused"
-                        )
-                    )
+                    errors.append(ContentError(str(sub), 0, None, OUTSIDE_LINK))
         for name in sorted(filenames):
             if name.startswith(".") or not name.endswith(".md"):
                 continue
             file = Path(dirpath, name)
             if file.is_symlink() and not file.resolve().is_relative_to(top):
-                errors.append(
-                    ContentError(
-                        str(file), 0, None, "link leads outside the content folder; refused"
-                    )
-                )
+                errors.append(ContentError(str(file), 0, None, OUTSIDE_LINK))
                 continue
             found.append(file)
     return found
@@ -158,7 +161,10 @@ def parse_file(
         return error(0, None, f"cannot read file: {exc.strerror}")
     if len(raw) > MAX_FILE_BYTES:
         return error(
-            1, None, f"file is {len(raw) // 1024} KB; the limit is {MAX_FILE_BYTES // 1024} KB"
+            1,
+            None,
+            f"file is {-(-len(raw) // 1024)} KB; the limit is {MAX_FILE_BYTES // 1024} KB: "
+            "shorten the description",
         )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a byte-order mark from a Windows editor: harmless, drop it
@@ -200,15 +206,9 @@ def parse_file(
     values, field_problems = parse_front_matter(front, where, offset=2)
     problems.extend(field_problems)
     body_html, body_text = "", ""
-    if len(body) and body.count("[") > MAX_BRACKETS:
-        problems.append(
-            ContentError(
-                where,
-                close + 2,
-                "body",
-                f"has {body.count('[')} '[' characters; at most {MAX_BRACKETS} are allowed",
-            )
-        )
+    body_problem = body_limits(body)
+    if body_problem:
+        problems.append(ContentError(where, close + 2, "body", body_problem))
     else:
         body_html, body_text = render_markdown(body)
     if values is None or any(p.severity == "error" for p in problems):
@@ -239,18 +239,33 @@ def parse_front_matter(
     def line_of(node: yaml.Node | None) -> int:
         return node.start_mark.line + offset if node is not None else offset - 1
 
-    try:
-        root = yaml.compose(front, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + offset if mark else offset - 1
-        return None, [ContentError(where, line, None, _yaml_message(exc, front))]
-    except RecursionError:
-        return None, [ContentError(where, offset - 1, None, "front matter is nested too deeply")]
-    except yaml.YAMLError as exc:
+    odd = _ODD_CHAR.search(front)
+    if odd:
         return None, [
-            ContentError(where, offset - 1, None, f"front matter is not valid YAML: {exc}")
+            ContentError(
+                where,
+                front[: odd.start()].count("\n") + offset,
+                None,
+                f"an invisible or control character (U+{ord(odd.group()):04X}); delete it",
+            )
         ]
+    try:
+        deep = _too_deep(front)
+        root = None if deep else yaml.compose(front, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        line, message = _yaml_problem(exc, front)
+        return None, [
+            ContentError(where, offset - 1 if line is None else line + offset, None, message)
+        ]
+    except RecursionError:
+        return None, [ContentError(where, offset - 1, None, TOO_DEEP)]
+    except yaml.YAMLError as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return None, [
+            ContentError(where, offset - 1, None, f"front matter is not valid YAML: {message}")
+        ]
+    if deep:
+        return None, [ContentError(where, line_of(deep), None, TOO_DEEP)]
     if root is None:
         return None, [
             ContentError(
@@ -262,8 +277,11 @@ def parse_front_matter(
             )
         ]
     if not isinstance(root, MappingNode):
+        got = _KIND_WORDS.get(type(root), "text")
         return None, [
-            ContentError(where, line_of(root), None, "front matter must be 'field: value' lines")
+            ContentError(
+                where, line_of(root), None, f"front matter must be 'field: value' lines; got {got}"
+            )
         ]
     shape = _shape_problem(root)
     if shape:
@@ -272,6 +290,7 @@ def parse_front_matter(
 
     values: dict = {}
     lines: dict[str, int] = {}
+    hinted: set[str] = set()
     for key_node, value_node in root.value:
         key = key_node.value if isinstance(key_node, ScalarNode) else None
         if not isinstance(key, str) or key_node.tag != _TAG + "str":
@@ -284,7 +303,7 @@ def parse_front_matter(
                 ContentError(
                     where,
                     line_of(key_node),
-                    key,
+                    _one_line(key),
                     f"appears twice (first on line {lines[key]}); keep one",
                 )
             )
@@ -293,11 +312,12 @@ def parse_front_matter(
         spec = FIELDS_BY_NAME.get(key)
         if spec is None:
             hint = difflib.get_close_matches(key, FIELDS_BY_NAME, n=1, cutoff=0.6)
+            hinted.update(hint)
             problems.append(
                 ContentError(
                     where,
                     line_of(key_node),
-                    key,
+                    _one_line(key),
                     "unknown field"
                     + (f"; did you mean '{hint[0]}'?" if hint else "; see docs/fields.md"),
                 )
@@ -306,21 +326,62 @@ def parse_front_matter(
         try:
             values[key] = CONVERTERS[spec.kind](value_node, spec)
         except FieldError as exc:
-            problems.append(ContentError(where, line_of(exc.node or value_node), key, exc.message))
+            problems.append(
+                ContentError(where, line_of(exc.node or value_node), key, _one_line(exc.message))
+            )
     for spec in FIELDS:
-        if spec.required and spec.name not in lines:
+        if spec.required and spec.name not in lines and spec.name not in hinted:
             problems.append(ContentError(where, offset - 1, spec.name, "required field is missing"))
     values["_lines"] = lines
     return values, problems
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError, front: str) -> str:
-    problem = exc.problem or exc.context or "cannot be read"
-    if "\t" in problem or "'\\t'" in problem:
-        return "a tab character; YAML needs spaces for indentation"
-    if "expected a single document" in (exc.context or ""):
-        return "a second YAML document; the front matter must be one block of fields"
-    return f"front matter is not valid YAML: {problem}"
+def _too_deep(front: str) -> yaml.Event | None:
+    """Return the event that nests past MAX_DEPTH, reading events only.
+
+    libyaml's composer recurses in C: some 25,000 nested '[' (well inside the size
+    limit) crash the whole process, so depth is checked before anything is composed.
+    """
+    depth = 0
+    for event in yaml.parse(front, Loader=_Loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    return None
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, front: str) -> tuple[int | None, str]:
+    """Return the line (0-based, in `front`) an editor should look at, and what to do."""
+    context = exc.context or ""
+    problem = exc.problem or context or "cannot be read"
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line if mark else None
+    lines = front.split("\n")
+    text = lines[line] if line is not None and line < len(lines) else ""
+    if "quoted scalar" in context and exc.context_mark:
+        return exc.context_mark.line, "a quote opened on this line is never closed; close it"
+    if "tab" in problem or "\t" in text[: len(text) - len(text.lstrip())]:
+        return line, "a tab character; YAML needs spaces for indentation"
+    ends = [i for i, text in enumerate(lines[: (line or 0) + 1]) if text.rstrip() == "..."]
+    if ends or "expected a single document" in context:
+        return (ends[0] if ends else line), (
+            "a second YAML document; the front matter must be one block of fields: "
+            "delete the '...' or '---' line"
+        )
+    if "alias" in problem + context or "anchor" in context:
+        return line, ALIASES
+    return line, (
+        f"front matter is not valid YAML: {problem}; check the indentation, and put text "
+        "that contains ': ' or starts with @ * & ` % [ { in quotes"
+    )
+
+
+def _one_line(text: str) -> str:
+    """Escape line breaks and control characters a value may bring into a message."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
 def _shape_problem(root: yaml.Node) -> tuple[yaml.Node, str] | None:
@@ -330,10 +391,10 @@ def _shape_problem(root: yaml.Node) -> tuple[yaml.Node, str] | None:
     while stack:
         node, depth = stack.pop()
         if id(node) in seen:
-            return node, "anchors and aliases (& and *) are not allowed in front matter"
+            return node, ALIASES
         seen.add(id(node))
         if depth > MAX_DEPTH:
-            return node, "front matter is nested too deeply"
+            return node, TOO_DEEP
         if isinstance(node, SequenceNode):
             stack.extend((child, depth + 1) for child in node.value)
         elif isinstance(node, MappingNode):
@@ -449,12 +510,15 @@ def _start(node: yaml.Node, spec: Field) -> list[dt.date] | None:
     items = node.value if isinstance(node, SequenceNode) else [node]
     if not items:
         raise FieldError("expected on-demand or a list of dates (YYYY-MM-DD)", node)
-    try:
-        return sorted(_date(item) for item in items)
-    except FieldError as exc:
-        raise FieldError(
-            f"expected on-demand or a list of dates; {exc.message}", exc.node
-        ) from None
+    for item in items:
+        if not isinstance(item, ScalarNode) or not re.fullmatch(
+            r"\d{4}-\d{2}-\d{2}", item.value.strip()
+        ):
+            shown = f"'{item.value}'" if isinstance(item, ScalarNode) else _KIND_WORDS[type(item)]
+            raise FieldError(
+                f"expected on-demand or a list of dates as YYYY-MM-DD; got {shown}", item
+            )
+    return sorted(_date(item) for item in items)
 
 
 def _language(node: yaml.Node, spec: Field) -> list[str]:
@@ -481,7 +545,8 @@ def _skills(node: yaml.Node, spec: Field) -> list[Skill]:
             for key, value in item.value:
                 name = key.value if isinstance(key, ScalarNode) else None
                 if name not in ("name", "uri"):
-                    raise FieldError(f"a skill has 'name' and 'uri'; got '{name}'", key)
+                    shown = f"'{name}'" if name is not None else _KIND_WORDS[type(key)]
+                    raise FieldError(f"a skill has 'name' and 'uri'; got {shown}", key)
                 parts[name] = _url(value) if name == "uri" else _text(value)
             if "name" not in parts:
                 raise FieldError("a skill written as a mapping needs a 'name'", item)

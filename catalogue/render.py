@@ -13,9 +13,12 @@ import threading
 import markdown
 import nh3
 
-# Markdown's inline parser is quadratic in the number of '[' characters
-# (3,000 take 1.5 s here); past this many a body is refused.
-MAX_BRACKETS = 500
+# Python-Markdown slows down badly on some inputs well inside the file-size limit: its
+# inline parser is quadratic in '[' (3,000 took 1.5 s here), and the def_list extension
+# took 49 s on 64 KB of "a\n: ". Bodies are capped, and def_list is left out.
+MAX_BRACKETS = 200
+MAX_BODY_CHARS = 20_000
+EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 
 ALLOWED_TAGS = {
     "a",
@@ -59,8 +62,20 @@ def _converter() -> markdown.Markdown:
     # Building a Markdown instance costs as much as converting a body; keep one per thread
     # (an instance is not safe to share between threads).
     if not hasattr(_local, "md"):
-        _local.md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+        _local.md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
     return _local.md
+
+
+def body_limits(text: str) -> str | None:
+    """Say why a body is too big to render, or return None when it is fine."""
+    if len(text) > MAX_BODY_CHARS:
+        return f"the description is {len(text)} characters; at most {MAX_BODY_CHARS} are allowed"
+    if text.count("[") > MAX_BRACKETS:
+        return (
+            f"the description has {text.count('[')} '[' characters; at most "
+            f"{MAX_BRACKETS} are allowed"
+        )
+    return None
 
 
 def render_markdown(text: str) -> tuple[str, str]:

@@ -11,15 +11,17 @@ from .conftest import DEMO, ROOT
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "catalogue.cli", *args], capture_output=True,
-                          text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "catalogue.cli", *args], capture_output=True, text=True, cwd=cwd
+    )
 
 
 def test_demo_catalogue_checks_clean():
     result = run("check", str(DEMO))
     assert result.returncode == 0, result.stdout
-    assert re.fullmatch(r"\d+ entries \(\d+ drafts\), 0 errors, \d+ warnings",
-                        result.stdout.splitlines()[-1])
+    assert re.fullmatch(
+        r"\d+ entries \(\d+ drafts\), 0 errors, \d+ warnings", result.stdout.splitlines()[-1]
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -62,8 +64,10 @@ def test_check_reports_every_error_in_one_run(tmp_path):
     (folder / "two.md").write_text("", encoding="utf-8")
     result = run("check", str(tmp_path))
     assert result.returncode == 1
-    assert f'{folder / "one.md"}:2: title: YAML reads no as false; put the text in quotes: "no"' \
+    assert (
+        f'{folder / "one.md"}:2: title: YAML reads no as false; put the text in quotes: "no"'
         in result.stdout
+    )
     assert f"{folder / 'two.md'}:1: file is empty" in result.stdout
 
 
@@ -93,10 +97,16 @@ def test_new_entry_filled_in_loads_as_a_draft(tmp_path):
     cli.main(["new", "Data Literacy", "--content", str(tmp_path)])
     path = tmp_path / "credentials" / "data-literacy.md"
     filled = path.read_text(encoding="utf-8")
-    for name, value in [("summary", "Read charts."), ("issuer", "Cedar Ridge College"),
-                        ("delivery", "online"), ("hours", "10"), ("weeks", "2"), ("cost", "0"),
-                        ("skills", "[Reading charts]"),
-                        ("assessment", "A project report on a real data set, marked by staff.")]:
+    for name, value in [
+        ("summary", "Read charts."),
+        ("issuer", "Cedar Ridge College"),
+        ("delivery", "online"),
+        ("hours", "10"),
+        ("weeks", "2"),
+        ("cost", "0"),
+        ("skills", "[Reading charts]"),
+        ("assessment", "A project report on a real data set, marked by staff."),
+    ]:
         filled = filled.replace(f"\n{name}:\n", f"\n{name}: {value}\n")
     path.write_text(filled, encoding="utf-8")
     catalogue = load(tmp_path)
