@@ -50,6 +50,7 @@ class Field:
     max_length: int | None = None
     minimum: float | None = None
     exclusive_minimum: bool = False
+    boost: float | None = None  # searched as text with this weight; None: not searched
 
 
 FIELDS: tuple[Field, ...] = (
@@ -60,6 +61,7 @@ FIELDS: tuple[Field, ...] = (
         "The name of the offering, as learners see it.",
         "Electric Vehicle High-Voltage Safety",
         max_length=150,
+        boost=4.0,
     ),
     Field(
         "summary",
@@ -68,6 +70,7 @@ FIELDS: tuple[Field, ...] = (
         "One or two sentences shown on result cards.",
         "Work safely around high-voltage battery systems.",
         max_length=300,
+        boost=2.0,
     ),
     Field(
         "issuer",
@@ -76,6 +79,7 @@ FIELDS: tuple[Field, ...] = (
         "The institution or organisation that issues the credential.",
         "Cedar Ridge College",
         max_length=150,
+        boost=1.0,
     ),
     Field(
         "partners",
@@ -84,6 +88,7 @@ FIELDS: tuple[Field, ...] = (
         "Endorsing industry, employer or external bodies. Empty is allowed but flagged "
         "by the framework check.",
         ["Voltway Fleet Services"],
+        boost=1.0,
     ),
     Field(
         "delivery",
@@ -135,6 +140,7 @@ FIELDS: tuple[Field, ...] = (
         "Competencies the learner shows: text, or `{name, uri}` where the uri points "
         "into a framework such as ESCO.",
         ["High-voltage isolation and verification"],
+        boost=3.0,
     ),
     Field(
         "framework",
@@ -143,8 +149,17 @@ FIELDS: tuple[Field, ...] = (
         "The competency framework the skills map to.",
         "ESCO",
         max_length=150,
+        boost=1.0,
     ),
-    Field("field", "text", False, "Sector or subject area.", "Electric vehicles", max_length=100),
+    Field(
+        "field",
+        "text",
+        False,
+        "Sector or subject area.",
+        "Electric vehicles",
+        max_length=100,
+        boost=1.0,
+    ),
     Field("level", "choice", False, "Level of the learning.", "intermediate", choices=LEVELS),
     Field(
         "assessment",
@@ -153,6 +168,7 @@ FIELDS: tuple[Field, ...] = (
         "The summative assessment and the evidence a learner shows.",
         "A supervised practical on a training vehicle.",
         max_length=2000,
+        boost=1.0,
     ),
     Field(
         "assessment_type",
@@ -170,7 +186,13 @@ FIELDS: tuple[Field, ...] = (
         False,
     ),
     Field(
-        "credential", "text", False, "What the learner receives.", "digital badge", max_length=100
+        "credential",
+        "text",
+        False,
+        "What the learner receives.",
+        "digital badge",
+        max_length=100,
+        boost=1.0,
     ),
     Field(
         "stacks_into",
@@ -178,6 +200,7 @@ FIELDS: tuple[Field, ...] = (
         False,
         "Larger credentials it ladders into.",
         ["Certificate in Electric Vehicle Maintenance"],
+        boost=1.0,
     ),
     Field(
         "location",
@@ -186,6 +209,7 @@ FIELDS: tuple[Field, ...] = (
         "Campus or city, for in-person and hybrid delivery.",
         "Riverside campus, Cedar Ridge",
         max_length=200,
+        boost=1.0,
     ),
     Field(
         "url",

@@ -1,0 +1,606 @@
+"""Search: Whoosh matches and scores the text; facets, ranges and sorting run in memory.
+
+The Whoosh schema is derived from the field table (every field with a `boost` is a text
+field, plus the body). Whoosh answers one question per request: which entries contain
+every query word, in any field, and with what BM25F score. Filtering, disjunctive facet
+counts, ranges and sorting run on columns and bitsets held in memory, which is where the
+speed is (a Whoosh `groupedby` per request is an order of magnitude slower).
+
+Index builds happen in a temporary folder that is renamed into place and then named in a
+pointer file replaced atomically, so a failed or killed build leaves the previous index
+serving.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import heapq
+import json
+import math
+import os
+import re
+import shutil
+import tempfile
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.lang.porter import stem
+from whoosh.query import And, Or, Term
+from whoosh.support.charset import accent_map
+
+from .model import FACETS, FACETS_BY_NAME, FIELDS, Credential
+
+# Analysis: accent folding comes before stemming, so "securite" and "sécurité" agree.
+TOKENIZER = RegexTokenizer()
+WORDS = TOKENIZER | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter()
+ANALYZER = WORDS | StemFilter()
+
+TEXT_FIELDS: tuple[tuple[str, float], ...] = (
+    *((f.name, f.boost) for f in FIELDS if f.boost),
+    ("body", 1.0),
+)
+INDEX_VERSION = "1"  # bump when the schema or analysis changes
+
+PAGE_SIZE = 20
+MAX_PAGE = 10_000
+MAX_QUERY_CHARS = 256
+MAX_TERMS = 16
+MAX_VALUES_PER_FACET = 100  # values shown per facet list; selected values always shown
+MAX_PARAM_VALUES = 50
+MAX_CACHED_POSTINGS = 2_000_000
+B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
+SORTS = ("relevance", "title", "cost", "-cost", "hours", "weeks", "updated")
+SORT_LABELS = {
+    "relevance": "Best match",
+    "title": "Title (A to Z)",
+    "cost": "Cost (lowest first)",
+    "-cost": "Cost (highest first)",
+    "hours": "Hours (fewest first)",
+    "weeks": "Weeks (shortest first)",
+    "updated": "Recently updated",
+}
+# name -> (entry attribute, True for a lower bound)
+RANGES = {
+    "cost_max": ("cost", False),
+    "hours_min": ("hours", True),
+    "hours_max": ("hours", False),
+    "weeks_max": ("weeks", False),
+}
+
+
+def index_text(entry: Credential, name: str) -> str:
+    """Return the text indexed for one text field of an entry."""
+    if name == "body":
+        return entry.body_text
+    value = getattr(entry, name)
+    if name == "skills":
+        return "\n".join(s.name for s in value)
+    if isinstance(value, list):
+        return "\n".join(value)
+    return value or ""
+
+
+def whoosh_schema() -> Schema:
+    text = {name: TEXT(analyzer=ANALYZER, phrase=False) for name, _boost in TEXT_FIELDS}
+    return Schema(slug=ID(stored=True, unique=True), **text)
+
+
+def analyse(text: str) -> list[str]:
+    """Return the distinct index terms of a query, in order."""
+    terms = [t.text for t in ANALYZER(text[:MAX_QUERY_CHARS])]
+    return list(dict.fromkeys(terms))[:MAX_TERMS]
+
+
+def fold(text: str) -> str:
+    return text.lower().translate(accent_map)
+
+
+def sort_key(text: str) -> str:
+    """A title's sort key: case and accents ignored."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Index files -----------------------------------------------------------------------------
+
+
+def fingerprint(entries: Iterable[Credential]) -> str:
+    digest = hashlib.sha256(INDEX_VERSION.encode())
+    for entry in entries:
+        digest.update(json.dumps(entry.to_dict(), sort_keys=True).encode())
+        digest.update(entry.body_text.encode())
+    return digest.hexdigest()[:20]
+
+
+def build_index(entries: list[Credential], root: Path) -> Path:
+    """Make sure `root` holds an index of `entries` and return its folder.
+
+    Rebuilt only when the entries changed. The new index is written to a temporary folder,
+    renamed into place, and only then named in `root/CURRENT`, replaced atomically.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    name = fingerprint(entries)
+    target = root / name
+    if not (target / "COMPLETE").exists():
+        scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+        try:
+            ix = whoosh_index.create_in(scratch, whoosh_schema())
+            with ix.writer(procs=1, limitmb=256) as writer:
+                for entry in entries:
+                    writer.add_document(
+                        slug=entry.slug,
+                        **{name: index_text(entry, name) for name, _ in TEXT_FIELDS},
+                    )
+            ix.close()
+            (scratch / "COMPLETE").write_text(name)
+            if target.exists():  # an incomplete leftover of a killed build
+                shutil.rmtree(target)
+            os.rename(scratch, target)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    _point_at(root, name)
+    return target
+
+
+def _point_at(root: Path, name: str) -> None:
+    pointer = root / f".CURRENT-{os.getpid()}-{threading.get_ident()}"
+    pointer.write_text(name)
+    previous = current_index(root)
+    os.replace(pointer, root / "CURRENT")
+    # Keep the index just replaced (a searcher may still read it); remove older ones.
+    keep = {name, previous.name if previous else None}
+    for old in root.iterdir():
+        if old.is_dir() and old.name not in keep and not old.name.startswith(".build-"):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def current_index(root: Path) -> Path | None:
+    try:
+        name = (root / "CURRENT").read_text().strip()
+    except OSError:
+        return None
+    folder = root / name
+    return folder if (folder / "COMPLETE").exists() else None
+
+
+# Requests and results --------------------------------------------------------------------
+
+
+@dataclass
+class SearchRequest:
+    """What a learner asked for, cleaned: unknown or malformed parts are dropped."""
+
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    ranges: dict[str, float] = field(default_factory=dict)
+    sort: str = ""
+    page: int = 1
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort and not (self.sort == "relevance" and not self.terms):
+            return self.sort
+        return "relevance" if self.terms else "title"
+
+    @property
+    def terms(self) -> list[str]:
+        return analyse(self.q)
+
+    def args(self, **changes) -> list[tuple[str, str]]:
+        """Return the URL parameters of this request, in a canonical order."""
+        state = {
+            "q": self.q,
+            "filters": self.filters,
+            "ranges": self.ranges,
+            "sort": self.sort,
+            "page": self.page,
+        }
+        state.update(changes)
+        out: list[tuple[str, str]] = []
+        if state["q"]:
+            out.append(("q", state["q"]))
+        for facet in FACETS:
+            out += [(facet.name, v) for v in state["filters"].get(facet.name, [])]
+        for name in RANGES:
+            if name in state["ranges"]:
+                out.append((name, _number_text(state["ranges"][name])))
+        if state["sort"]:
+            out.append(("sort", state["sort"]))
+        if state["page"] and state["page"] > 1:
+            out.append(("page", str(state["page"])))
+        return out
+
+    def toggled(self, facet: str, value: str) -> list[tuple[str, str]]:
+        """The parameters with `value` of `facet` switched on or off, back on page 1."""
+        filters = {k: list(v) for k, v in self.filters.items()}
+        values = filters.setdefault(facet, [])
+        if value in values:
+            values.remove(value)
+        else:
+            values.append(value)
+        return self.args(filters=filters, page=1)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.q or self.filters or self.ranges)
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+def _getlist(args: Mapping, name: str) -> list[str]:
+    if hasattr(args, "getlist"):
+        return list(args.getlist(name))
+    value = args.get(name)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _clean(text: str) -> str:
+    # Drop control characters and unpaired surrogates; keep every printable script.
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return "".join(ch for ch in text if ch.isprintable() or ch == " ")
+
+
+@dataclass
+class SearchResults:
+    request: SearchRequest
+    total: int
+    page: int
+    pages: int
+    entries: list[Credential]
+    facets: dict[str, list[dict]]
+    suggestion: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "total": self.total,
+            "page": self.page,
+            "pages": self.pages,
+            "results": [e.to_dict() for e in self.entries],
+            "facets": self.facets,
+        }
+
+
+def _postings(matcher) -> Iterator[tuple[int, float]]:
+    """Yield (docnum, weight) for every posting of a Whoosh leaf matcher.
+
+    Reads whole blocks where the matcher is whoosh-reloaded 2.7.5's W3LeafMatcher (whose
+    block arrays are private), and posting by posting otherwise.
+    """
+    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_read_weights"):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            yield from zip(matcher._ids, matcher._weights, strict=True)
+            matcher._i = matcher._blocklength - 1
+            matcher.next()
+        return
+    while matcher.is_active():
+        yield matcher.id(), matcher.weight()
+        matcher.next()
+
+
+_BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
+
+
+def members(bits: int) -> list[int]:
+    """Return the positions of the set bits of `bits`, in order."""
+    out: list[int] = []
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    for offset, byte in enumerate(data):
+        if byte:
+            base = offset * 8
+            out += [base + i for i in _BYTE_BITS[byte]]
+    return out
+
+
+def bits_of(positions: Iterable[int], size: int) -> int:
+    data = bytearray((size + 7) // 8)
+    for p in positions:
+        data[p >> 3] |= 1 << (p & 7)
+    return int.from_bytes(data, "little")
+
+
+class SearchEngine:
+    """Answers search requests over a fixed list of entries and their Whoosh index."""
+
+    def __init__(self, entries: list[Credential], index_root: Path):
+        self.entries = entries
+        self.size = len(entries)
+        self.all = (1 << self.size) - 1
+        self.index = whoosh_index.open_dir(build_index(entries, index_root))
+        self._local = threading.local()
+        self._terms: dict[str, tuple[int, dict[int, float]]] = {}
+        self._cached_postings = 0
+        position = {e.slug: i for i, e in enumerate(entries)}
+        with self.index.searcher() as searcher:
+            self.doc_to_entry = [0] * searcher.doc_count_all()
+            for docnum, stored in searcher.iter_docs():
+                self.doc_to_entry[docnum] = position[stored["slug"]]
+        self.entry_to_doc = [0] * self.size
+        with self.index.searcher() as searcher:
+            reader = searcher.reader()
+            docs = range(len(self.doc_to_entry))
+            self.lengths = {
+                name: [reader.doc_field_length(d, name) for d in docs] for name, _ in TEXT_FIELDS
+            }
+        for docnum, i in enumerate(self.doc_to_entry):
+            self.entry_to_doc[i] = docnum
+        self.values = {f.name: [f.values(e) for e in entries] for f in FACETS}
+        self.bits: dict[str, dict[str, int]] = {}
+        for facet in FACETS:
+            index: dict[str, list[int]] = {}
+            for i, values in enumerate(self.values[facet.name]):
+                for v in values:
+                    index.setdefault(v, []).append(i)
+            self.bits[facet.name] = {v: bits_of(ids, self.size) for v, ids in index.items()}
+        title_order = sorted(
+            range(self.size), key=lambda i: (sort_key(entries[i].title), entries[i].slug)
+        )
+        self.title_rank = [0] * self.size
+        for rank, i in enumerate(title_order):
+            self.title_rank[i] = rank
+        # Display order within a facet without a fixed order: by count, then by this key.
+        self.value_keys = {
+            f: {v: (sort_key(v), v) for v in table} for f, table in self.bits.items()
+        }
+        self._range_cache: dict[tuple[str, float], int] = {}
+        self._all_counts: dict[str, Counter] = {}
+        words: Counter = Counter()
+        for e in entries:
+            words.update(t.text for t in WORDS(" ".join(index_text(e, n) for n, _ in TEXT_FIELDS)))
+        self.vocabulary = {w: n for w, n in words.items() if len(w) >= 4 and not w.isdigit()}
+
+    # Parsing ---------------------------------------------------------------------------
+
+    def parse(self, args: Mapping) -> SearchRequest:
+        """Build a clean request from URL parameters; nothing here can raise."""
+        q = " ".join(_clean(" ".join(_getlist(args, "q")[:1])).split())[:MAX_QUERY_CHARS]
+        filters: dict[str, list[str]] = {}
+        for facet in FACETS:
+            known = self.bits[facet.name]
+            chosen = [v for v in _getlist(args, facet.name)[:MAX_PARAM_VALUES] if v in known]
+            if chosen:
+                filters[facet.name] = list(dict.fromkeys(chosen))
+        ranges = {}
+        for name in RANGES:
+            raw = (_getlist(args, name) or [""])[0].strip()
+            try:
+                value = float(raw[:20])
+            except ValueError:
+                continue
+            if math.isfinite(value) and value >= 0:
+                ranges[name] = value
+        sort = (_getlist(args, "sort") or [""])[0]
+        raw_page = (_getlist(args, "page") or ["1"])[0].strip()
+        page = 1
+        if re.fullmatch(r"[0-9]+", raw_page):
+            page = int(raw_page) if len(raw_page) <= 9 else MAX_PAGE
+        return SearchRequest(
+            q=q,
+            filters=filters,
+            ranges=ranges,
+            sort=sort if sort in SORTS else "",
+            page=min(max(page, 1), MAX_PAGE),
+        )
+
+    # Searching -------------------------------------------------------------------------
+
+    def _searcher(self):
+        # One searcher per thread: a shared one gave wrong results under load.
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._local.searcher = self.index.searcher()
+        return searcher
+
+    def _text_query(self, terms: list[str]):
+        """The Whoosh query for `terms`: every term, in any text field, boosted per field."""
+        return And([Or([Term(name, t, boost=boost) for name, boost in TEXT_FIELDS]) for t in terms])
+
+    def _term(self, term: str) -> tuple[int, dict[int, float]]:
+        """Return the entries holding `term` (as bits) and each one's BM25F score for it.
+
+        The score is Whoosh's own: for each text field holding the term, the field's boost
+        times bm25(idf, tf, field length as Whoosh stored it, average field length), summed
+        over fields, as Whoosh's Or and And matchers sum them. Reading the postings once
+        per term and caching the result is what keeps text search fast.
+        """
+        cached = self._terms.get(term)
+        if cached is not None:
+            return cached
+        searcher = self._searcher()
+        reader = searcher.reader()
+        count = searcher.doc_count_all()
+        scores: dict[int, float] = {}
+        for name, boost in TEXT_FIELDS:
+            if (name, term) not in reader:
+                continue
+            idf = math.log(count / (reader.doc_frequency(name, term) + 1)) + 1
+            avg = searcher.avg_field_length(name) or 1
+            lengths = self.lengths[name]
+            for doc, tf in _postings(reader.postings(name, term)):
+                norm = K1 * ((1 - B) + B * lengths[doc] / avg)
+                entry = self.doc_to_entry[doc]
+                scores[entry] = scores.get(entry, 0.0) + boost * idf * (tf * (K1 + 1)) / (tf + norm)
+        result = (bits_of(scores, self.size), scores)
+        self._cached_postings += len(scores)
+        if self._cached_postings > MAX_CACHED_POSTINGS:
+            self._terms.clear()
+            self._cached_postings = len(scores)
+        self._terms[term] = result
+        return result
+
+    def _text_bits(self, terms: list[str]) -> int:
+        bits = self.all
+        for term in terms:
+            bits &= self._term(term)[0]
+        return bits
+
+    def _range_bits(self, name: str, bound: float) -> int:
+        key = (name, bound)
+        if key not in self._range_cache:
+            attr, lower = RANGES[name]
+            ids = (
+                i
+                for i, e in enumerate(self.entries)
+                if (getattr(e, attr) >= bound if lower else getattr(e, attr) <= bound)
+            )
+            if len(self._range_cache) > 512:
+                self._range_cache.clear()
+            self._range_cache[key] = bits_of(ids, self.size)
+        return self._range_cache[key]
+
+    def _facet_bits(self, facet: str, values: list[str]) -> int:
+        bits = 0
+        for v in values:
+            bits |= self.bits[facet].get(v, 0)
+        return bits
+
+    def _counts(self, facet: str, base: int) -> Counter:
+        table = self.bits[facet]
+        if base == self.all:
+            if facet not in self._all_counts:
+                self._all_counts[facet] = Counter({v: b.bit_count() for v, b in table.items()})
+            return self._all_counts[facet]
+        if len(table) <= 64:
+            return Counter({v: (base & b).bit_count() for v, b in table.items()})
+        values = self.values[facet]
+        return Counter(chain.from_iterable(values[i] for i in members(base)))
+
+    def answer(self, args: Mapping) -> SearchResults:
+        """Parse URL parameters and search: what a view does."""
+        return self.search(self.parse(args))
+
+    def search(self, request: SearchRequest, page_size: int = PAGE_SIZE) -> SearchResults:
+        terms = request.terms
+        text = self._text_bits(terms)
+        restrict = text
+        for name, bound in request.ranges.items():
+            restrict &= self._range_bits(name, bound)
+        selected = {f: self._facet_bits(f, v) for f, v in request.filters.items()}
+        final = restrict
+        for bits in selected.values():
+            final &= bits
+        facets = {}
+        for facet in FACETS:
+            base = restrict
+            for other, bits in selected.items():
+                if other != facet.name:
+                    base &= bits
+            facets[facet.name] = self._facet_list(
+                facet.name, self._counts(facet.name, base), request.filters.get(facet.name, [])
+            )
+        total = final.bit_count()
+        pages = max(1, math.ceil(total / page_size))
+        page = min(request.page, pages)
+        ordered = self._order(members(final), request.effective_sort, terms, page * page_size)
+        chosen = ordered[(page - 1) * page_size : page * page_size]
+        suggestion = self._suggest(request, total) if terms and total < 3 else None
+        return SearchResults(
+            request, total, page, pages, [self.entries[i] for i in chosen], facets, suggestion
+        )
+
+    def _facet_list(self, name: str, counts: Counter, selected: list[str]) -> list[dict]:
+        facet = FACETS_BY_NAME[name]
+        keys = self.value_keys[name]
+        shown = [v for v, n in counts.items() if n > 0 and v not in selected]
+        limit = max(0, MAX_VALUES_PER_FACET - len(selected))
+        if facet.order:
+            rank = {v: i for i, v in enumerate(facet.order)}
+            shown.sort(key=lambda v: (rank.get(v, len(rank)), keys[v]))
+        else:
+            if len(shown) > limit:
+                # Only values counted at least as often as the limit-th can be shown.
+                top = counts.most_common(limit + len(selected))
+                floor = max(1, top[-1][1])
+                shown = [v for v in shown if counts[v] >= floor]
+            shown.sort(key=lambda v: (-counts[v], keys[v]))
+        values = (
+            [v for v in facet.order if v in selected]
+            + [v for v in selected if v not in facet.order]
+            + shown[:limit]
+        )
+        return [
+            {
+                "value": v,
+                "label": facet.label_for(v),
+                "count": counts.get(v, 0),
+                "selected": v in selected,
+            }
+            for v in values
+        ]
+
+    def _order(self, ids: list[int], sort: str, terms: list[str], needed: int) -> list[int]:
+        """Return `ids` in the order of `sort` (ties by title, then slug), at least `needed`."""
+        rank = self.title_rank
+        entries = self.entries
+        if sort == "relevance":
+            scores = self._scores(terms, ids)
+            keys = {i: (-scores[i], rank[i]) for i in ids}
+        elif sort in ("cost", "hours", "weeks"):
+            keys = {i: (getattr(entries[i], sort), rank[i]) for i in ids}
+        elif sort == "-cost":
+            keys = {i: (-entries[i].cost, rank[i]) for i in ids}
+        elif sort == "updated":  # newest first; entries without a date last
+            keys = {i: (-(u.toordinal() if (u := entries[i].updated) else 0), rank[i]) for i in ids}
+        else:
+            keys = {i: rank[i] for i in ids}
+        if needed < len(ids) // 4:
+            return heapq.nsmallest(needed, ids, key=keys.__getitem__)
+        return sorted(ids, key=keys.__getitem__)
+
+    def _scores(self, terms: list[str], ids: list[int]) -> dict[int, float]:
+        per_term = [self._term(t)[1] for t in terms]
+        return {i: sum(scores[i] for scores in per_term) for i in ids}
+
+    def _suggest(self, request: SearchRequest, total: int) -> str | None:
+        words = request.q.split()
+        changed = False
+        for n, word in enumerate(words):
+            folded = fold(word)
+            if len(folded) < 4 or folded in self.vocabulary:
+                continue
+            close = difflib.get_close_matches(folded, self.vocabulary, n=3, cutoff=0.75)
+            if close:
+                words[n] = max(
+                    close,
+                    key=lambda w: (
+                        difflib.SequenceMatcher(None, folded, w).ratio(),
+                        self.vocabulary[w],
+                    ),
+                )
+                changed = True
+        if not changed:
+            return None
+        candidate = " ".join(words)
+        better = self.search(SearchRequest(candidate, request.filters, request.ranges), 1)
+        return candidate if better.total > total else None
+
+
+def highlight_terms(text: str, terms: Iterable[str]) -> list[tuple[str, bool]]:
+    """Split `text` into (piece, matched) pairs, marking words whose index term is in `terms`."""
+    wanted = set(terms)
+    if not wanted:
+        return [(text, False)]
+    out: list[tuple[str, bool]] = []
+    last = 0
+    for match in re.finditer(TOKENIZER.expression, text):
+        word = match.group()
+        if stem(fold(word)) in wanted:
+            out.append((text[last : match.start()], False))
+            out.append((word, True))
+            last = match.end()
+    out.append((text[last:], False))
+    return [(piece, marked) for piece, marked in out if piece]

@@ -1,0 +1,364 @@
+"""The Flask app: thin views over the content and search layers."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Flask, Response, abort, current_app, jsonify, render_template, request, url_for
+from markupsafe import Markup, escape
+
+from . import content
+from .cli import slugify
+from .model import FACETS, FACETS_BY_NAME, LABELS, Credential, number_label
+from .search import (
+    RANGES,
+    SORT_LABELS,
+    SORTS,
+    SearchEngine,
+    SearchRequest,
+    highlight_terms,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+CSV_FIELDS = (
+    "slug",
+    "title",
+    "summary",
+    "issuer",
+    "partners",
+    "delivery",
+    "hours",
+    "weeks",
+    "cost",
+    "currency",
+    "start",
+    "language",
+    "skills",
+    "field",
+    "level",
+    "assessment_type",
+    "assessment_only",
+    "credential",
+    "stacks_into",
+    "location",
+    "url",
+    "updated",
+)
+
+
+def default_index_dir(content_dir: Path) -> Path:
+    digest = hashlib.sha256(str(content_dir.resolve()).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / "catalogue-index" / digest
+
+
+class Site:
+    """What the views read: the loaded catalogue, its search engine and browse slugs."""
+
+    def __init__(self, content_dir: Path, index_dir: Path, drafts: bool):
+        self.catalogue = content.load(content_dir)
+        self.entries = self.catalogue.published(drafts)
+        self.by_slug = {e.slug: e for e in self.entries}
+        self.engine = SearchEngine(self.entries, index_dir)
+        # /browse/<facet>/<value-slug>/: a stable slug for every facet value.
+        self.browse: dict[str, dict[str, str]] = {}
+        for facet in FACETS:
+            slugs: dict[str, str] = {}
+            for value in sorted(self.engine.bits[facet.name]):
+                base = slugify(value) or "value"
+                slug, n = base, 2
+                while slug in slugs:
+                    slug, n = f"{base}-{n}", n + 1
+                slugs[slug] = value
+            self.browse[facet.name] = slugs
+        self.browse_slug = {f: {v: s for s, v in m.items()} for f, m in self.browse.items()}
+
+
+def create_app(content_dir: str | Path = "content", **settings) -> Flask:
+    """Create the catalogue app for a content folder.
+
+    Settings (also accepted in upper case): `drafts` serves draft entries; `index_dir` is
+    where the search index lives (a folder under the system temp dir by default).
+    """
+    app = Flask(
+        __name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static")
+    )
+    content_dir = Path(content_dir)
+    app.config.update(DRAFTS=False, INDEX_DIR=None, SHOW_CONTENT_ERRORS=True, JSON_SORT_KEYS=False)
+    app.config.update({k.upper(): v for k, v in settings.items()})
+    index_dir = Path(app.config["INDEX_DIR"] or default_index_dir(content_dir))
+    app.extensions["catalogue"] = Site(content_dir, index_dir, app.config["DRAFTS"])
+    app.json.ensure_ascii = False
+    register(app)
+    return app
+
+
+def site() -> Site:
+    return current_app.extensions["catalogue"]
+
+
+def search_url(args, endpoint: str = "search") -> str:
+    query = urlencode(args)
+    return url_for(endpoint) + (f"?{query}" if query else "")
+
+
+def money(value: float, currency: str = "CAD") -> str:
+    if value == 0:
+        return "Free"
+    amount = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return f"${amount}" + ("" if currency == "CAD" else f" {currency}")
+
+
+def highlight(text: str, terms) -> Markup:
+    return Markup("").join(
+        Markup("<mark>%s</mark>") % piece if marked else escape(piece)
+        for piece, marked in highlight_terms(text, terms)
+    )
+
+
+def register(app: Flask) -> None:
+    @app.context_processor
+    def globals_():
+        s = site()
+        return {
+            "site": s.catalogue.site,
+            "content_errors": s.catalogue.errors if app.config["SHOW_CONTENT_ERRORS"] else [],
+            "facets_by_name": FACETS_BY_NAME,
+            "labels": LABELS,
+            "money": money,
+            "num": number_label,
+            "browse_url": browse_url,
+        }
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        return response
+
+    @app.route("/")
+    def home():
+        s = site()
+        results = s.engine.search(SearchRequest())
+        newest = sorted(
+            s.entries,
+            key=lambda e: (
+                e.updated is None,
+                -(e.updated.toordinal() if e.updated else 0),
+                e.title,
+            ),
+        )[:6]
+        return render_template(
+            "home.html",
+            results=results,
+            newest=newest,
+            overview=("delivery", "cost_band", "field", "start"),
+        )
+
+    @app.route("/search/")
+    def search():
+        s = site()
+        req = s.engine.parse(request.args)
+        results = s.engine.search(req)
+        return render_template(
+            "search.html",
+            results=results,
+            req=req,
+            sorts=SORTS,
+            sort_labels=SORT_LABELS,
+            ranges=RANGES,
+            chips=chips(req),
+            search_url=search_url,
+            highlight=highlight,
+            terms=set(req.terms),
+        )
+
+    @app.route("/api/search.json")
+    def api_search():
+        s = site()
+        return jsonify(s.engine.search(s.engine.parse(request.args)).to_json())
+
+    @app.route("/credentials/<slug>/")
+    def entry(slug: str):
+        item = site().by_slug.get(slug)
+        if item is None:
+            abort(404)
+        return render_template("entry.html", entry=item, jsonld=course_jsonld(item))
+
+    @app.route("/api/credentials.json")
+    def api_entries():
+        return jsonify({"credentials": [e.to_dict() for e in site().entries]})
+
+    @app.route("/api/credentials/<slug>.json")
+    def api_entry(slug: str):
+        item = site().by_slug.get(slug)
+        if item is None:
+            return jsonify({"error": f"no credential '{slug}'"}), 404
+        return jsonify(item.to_dict())
+
+    @app.route("/credentials.csv")
+    def entries_csv():
+        return Response(
+            credentials_csv(site().entries),
+            mimetype="text/csv",
+            headers={"Content-Disposition": "attachment; filename=credentials.csv"},
+        )
+
+    @app.route("/browse/")
+    def browse_index():
+        s = site()
+        results = s.engine.search(SearchRequest())
+        return render_template("browse_index.html", results=results)
+
+    @app.route("/browse/<facet>/<value>/")
+    def browse(facet: str, value: str):
+        s = site()
+        real = s.browse.get(facet, {}).get(value)
+        if real is None:
+            abort(404)
+        req = SearchRequest(filters={facet: [real]})
+        results = s.engine.search(req, page_size=max(1, len(s.entries)))
+        related = None
+        if facet in ("issuer", "partners"):
+            related = related_facets(results.entries, facet)
+        return render_template(
+            "browse.html",
+            facet=FACETS_BY_NAME[facet],
+            value=real,
+            results=results,
+            related=related,
+            search_link=search_url(req.args()),
+        )
+
+    @app.route("/content-errors/")
+    def content_errors():
+        if not app.config["SHOW_CONTENT_ERRORS"]:
+            abort(404)
+        c = site().catalogue
+        return render_template("content_errors.html", errors=c.errors, warnings=c.warnings)
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("404.html"), 404
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return render_template("500.html"), 500
+
+
+def browse_url(facet: str, value: str) -> str:
+    slug = site().browse_slug.get(facet, {}).get(value)
+    return url_for("browse", facet=facet, value=slug) if slug else search_url([(facet, value)])
+
+
+def chips(req: SearchRequest) -> list[dict]:
+    """The active filters, each with the URL that removes it."""
+    out = []
+    if req.q:
+        out.append({"label": f"“{req.q}”", "kind": "Search", "url": search_url(req.args(q=""))})
+    for facet in FACETS:
+        for value in req.filters.get(facet.name, []):
+            out.append(
+                {
+                    "label": facet.label_for(value),
+                    "kind": facet.label,
+                    "url": search_url(req.toggled(facet.name, value)),
+                }
+            )
+    for name, value in req.ranges.items():
+        ranges = {k: v for k, v in req.ranges.items() if k != name}
+        label = {
+            "cost_max": f"up to {money(value)}",
+            "hours_min": f"{number_label(value)}+ hours",
+            "hours_max": f"up to {number_label(value)} hours",
+            "weeks_max": f"up to {number_label(value)} weeks",
+        }[name]
+        out.append(
+            {"label": label, "kind": "Range", "url": search_url(req.args(ranges=ranges, page=1))}
+        )
+    return out
+
+
+def related_facets(entries: list[Credential], facet: str) -> dict[str, list[tuple[str, int]]]:
+    """For an issuer or partner page: who they work with and in which fields."""
+    other = "partners" if facet == "issuer" else "issuer"
+    out: dict[str, dict[str, int]] = {other: {}, "field": {}}
+    for e in entries:
+        for name in out:
+            for v in FACETS_BY_NAME[name].values(e):
+                out[name][v] = out[name].get(v, 0) + 1
+    return {k: sorted(v.items(), key=lambda kv: (-kv[1], kv[0])) for k, v in out.items()}
+
+
+def course_jsonld(e: Credential) -> Markup:
+    """schema.org Course data for an entry, safe to embed in a script element."""
+    instance = {
+        "@type": "CourseInstance",
+        "courseMode": {"in-person": "Onsite", "online": "Online", "hybrid": "Blended"}[e.delivery],
+        "courseWorkload": f"PT{number_label(e.hours)}H",
+    }
+    if e.start:
+        instance["startDate"] = e.start[0].isoformat()
+    if e.location:
+        instance["location"] = e.location
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Course",
+        "name": e.title,
+        "description": e.summary,
+        "provider": {"@type": "EducationalOrganization", "name": e.issuer},
+        "inLanguage": e.language,
+        "teaches": [s.name for s in e.skills],
+        "hasCourseInstance": [instance],
+        "offers": {
+            "@type": "Offer",
+            "price": number_label(e.cost),
+            "priceCurrency": e.currency,
+            "category": "Free" if e.cost == 0 else "Paid",
+        },
+        "educationalCredentialAwarded": {
+            "@type": "EducationalOccupationalCredential",
+            "name": e.title,
+            "credentialCategory": e.credential or "micro-credential",
+            "competencyRequired": [s.uri or s.name for s in e.skills],
+        },
+    }
+    if e.url:
+        data["url"] = e.url
+    if e.level:
+        data["educationalLevel"] = e.level
+    text = json.dumps(data, ensure_ascii=False)
+    # Inside <script>, "</" and "<!--" could end the element early.
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _csv_cell(value) -> str:
+    if isinstance(value, list):
+        value = "; ".join(v["name"] if isinstance(v, dict) else str(v) for v in value)
+    text = "" if value is None else str(value)
+    # A cell a spreadsheet would run as a formula is prefixed with a quote.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
+def credentials_csv(entries: list[Credential]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_FIELDS)
+    for e in entries:
+        data = e.to_dict()
+        writer.writerow([_csv_cell(data[name]) for name in CSV_FIELDS])
+    return out.getvalue()

@@ -1,0 +1,348 @@
+"""The live site through Flask's test client: pages, API, headers, bad input."""
+
+import csv
+import io
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from catalogue.web import create_app
+
+from .conftest import DATA
+
+
+class Page(HTMLParser):
+    """Collects what tests read from a page: links, result slugs, the total, JSON-LD."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.links: list[str] = []
+        self.slugs: list[str] = []
+        self.total: int | None = None
+        self.jsonld: list[str] = []
+        self._in_jsonld = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if "data-slug" in a:
+            self.slugs.append(a["data-slug"])
+        if "data-total" in a:
+            self.total = int(a["data-total"])
+        self._in_jsonld = tag == "script" and a.get("type") == "application/ld+json"
+
+    def handle_data(self, data):
+        if self._in_jsonld:
+            self.jsonld.append(data)
+
+    def handle_endtag(self, tag):
+        self._in_jsonld = False
+
+
+def page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return Page(response.get_data(as_text=True))
+
+
+def test_search_page_lists_results_with_slugs_and_total(client):
+    p = page(client, "/search/?q=data&delivery=online")
+    assert p.total == 2
+    assert p.slugs == ["alpha-data", "gamma-cloud"]
+
+
+def test_search_page_matches_the_json_api(client):
+    url = "?q=data&delivery=online&delivery=hybrid&sort=cost"
+    p = page(client, "/search/" + url)
+    data = client.get("/api/search.json" + url).get_json()
+    assert set(data) == {"total", "page", "pages", "results", "facets"}
+    assert data["total"] == p.total
+    assert [r["slug"] for r in data["results"]] == p.slugs
+    assert data["facets"]["delivery"][0] == {
+        "value": "online",
+        "label": "Online",
+        "count": 2,
+        "selected": True,
+    }
+    for values in data["facets"].values():
+        for v in values:
+            assert set(v) == {"value", "label", "count", "selected"}
+
+
+def test_facet_links_toggle_filters(client):
+    p = page(client, "/search/?q=data")
+    toggles = [link for link in p.links if "delivery=online" in link]
+    assert "/search/?q=data&delivery=online" in toggles
+    selected = page(client, "/search/?q=data&delivery=online")
+    assert "/search/?q=data" in selected.links  # the selected value's link removes it
+    assert "/search/" in selected.links  # clear all
+
+
+def test_highlighted_matches(client):
+    html = client.get("/search/?q=pipelines").get_data(as_text=True)
+    assert "<mark>Pipelines</mark>" in html
+
+
+def test_did_you_mean_link(client):
+    html = client.get("/search/?q=bokkeeping").get_data(as_text=True)
+    assert 'Did you mean <a href="/search/?q=bookkeeping">bookkeeping</a>?' in html
+
+
+def test_pagination_links(demo_app):
+    client = demo_app.test_client()
+    first = page(client, "/search/")
+    assert first.total > 20 and len(first.slugs) == 20
+    second = page(client, "/search/?page=2")
+    assert not set(first.slugs) & set(second.slugs)
+    assert "/search/?page=2" in first.links
+
+
+def test_entry_page_shows_every_field_and_jsonld(client):
+    html = client.get("/credentials/zeta-grid/").get_data(as_text=True)
+    for text in [
+        "Electrical Grid Data Analysis",
+        "Gamma School",
+        "Pine Partners",
+        "Hybrid",
+        "100",
+        "11 weeks",
+        "$2,400",
+        "Load forecasting",
+        "Framework checklist",
+        "5 April 2027",
+        "Advanced",
+        "How you are assessed",
+    ]:
+        assert text in html, text
+    data = json.loads(Page(html).jsonld[0])
+    assert data["@type"] == "Course"
+    assert data["hasCourseInstance"][0]["courseMode"] == "Blended"
+    assert data["hasCourseInstance"][0]["courseWorkload"] == "PT100H"
+    assert data["offers"]["price"] == "2400"
+    assert data["educationalCredentialAwarded"]["@type"] == "EducationalOccupationalCredential"
+
+
+def test_jsonld_cannot_close_its_script_element(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "search", content)
+    entry = content / "credentials" / "alpha-data.md"
+    entry.write_text(
+        entry.read_text().replace(
+            "title: Data Literacy for Managers", 'title: "Data </script><script>alert(1)</script>"'
+        )
+    )
+    app = create_app(content, index_dir=tmp_path / "index")
+    html = app.test_client().get("/credentials/alpha-data/").get_data(as_text=True)
+    assert "<script>alert(1)" not in html
+    assert json.loads(Page(html).jsonld[0])["name"] == "Data </script><script>alert(1)</script>"
+
+
+def test_browse_pages(client, app):
+    p = page(client, "/browse/issuer/gamma-school/")
+    assert sorted(p.slugs) == ["epsilon-books", "zeta-grid"]
+    assert p.total == 2
+    assert "/browse/partners/pine-partners/" in p.links  # who the issuer works with
+    index = page(client, "/browse/")
+    assert "/browse/delivery/online/" in index.links
+    page(client, "/browse/issuer/nobody/", 404)
+    page(client, "/browse/colour/red/", 404)
+
+
+def test_every_link_on_the_demo_site_resolves(demo_app):
+    client = demo_app.test_client()
+    seen, queue = set(), ["/"]
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if response.mimetype == "text/html" and not url.startswith("/search/?"):
+            for link in Page(response.get_data(as_text=True)).links:
+                parts = urlsplit(link)
+                if not parts.netloc and parts.path.startswith("/"):
+                    queue.append(link)
+    entries = [u for u in seen if u.startswith("/credentials/")]
+    assert len(entries) >= 60
+
+
+def test_api_credentials(client):
+    data = client.get("/api/credentials.json").get_json()
+    assert len(data["credentials"]) == 6
+    one = client.get("/api/credentials/beta-safety.json").get_json()
+    assert one["start"] == ["2027-01-11", "2027-03-08"]
+    assert one["language"] == ["fr"]
+    assert client.get("/api/credentials/nope.json").status_code == 404
+
+
+def test_csv_export_and_formula_neutralising(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "search", content)
+    entry = content / "credentials" / "alpha-data.md"
+    entry.write_text(
+        entry.read_text().replace(
+            "title: Data Literacy for Managers", "title: '=HYPERLINK(\"http://x.example\")'"
+        )
+    )
+    app = create_app(content, index_dir=tmp_path / "index")
+    response = app.test_client().get("/credentials.csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == 6
+    titles = {r["slug"]: r["title"] for r in rows}
+    assert titles["alpha-data"] == '\'=HYPERLINK("http://x.example")'
+    assert {r["slug"]: r["cost"] for r in rows}["delta-care"] == "249.5"
+
+
+def test_security_headers_on_every_response(client):
+    for url in ["/", "/search/?q=x", "/api/search.json", "/nope", "/static/css/site.css"]:
+        with client.get(url) as response:
+            headers = response.headers
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_no_inline_script_or_style(demo_app):
+    client = demo_app.test_client()
+    for url in [
+        "/",
+        "/search/?q=care",
+        "/credentials/ev-battery-diagnostics-advanced/",
+        "/browse/",
+        "/content-errors/",
+    ]:
+        html = client.get(url).get_data(as_text=True)
+        for tag in re.findall(r"<script[^>]*>", html):
+            assert "src=" in tag or "application/ld+json" in tag, (url, tag)
+        assert "style=" not in html and "<style" not in html
+        assert re.search(r" on[a-z]+=", html) is None
+
+
+def test_custom_404_and_500(tmp_path):
+    app = create_app(DATA / "search", index_dir=tmp_path)
+
+    @app.route("/boom-for-test")
+    def boom():
+        raise RuntimeError("boom")
+
+    client = app.test_client()
+    response = client.get("/credentials/does-not-exist/")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+    response = client.get("/boom-for-test")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.get_data(as_text=True)
+
+
+def test_content_errors_are_shown_and_good_entries_served(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "search", content)
+    (content / "credentials" / "broken.md").write_text("---\ntitle: no\n---\n")
+    app = create_app(content, index_dir=tmp_path / "index")
+    client = app.test_client()
+    home = client.get("/").get_data(as_text=True)
+    assert re.search(r"\d+ content errors?</strong>", home) and "/content-errors/" in home
+    errors = client.get("/content-errors/").get_data(as_text=True)
+    assert "broken.md:2: title: YAML reads no as false" in errors
+    assert page(client, "/search/").total == 6
+
+
+def test_drafts_only_with_the_setting(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "search", content)
+    entry = content / "credentials" / "alpha-data.md"
+    entry.write_text(
+        entry.read_text().replace("level: introductory", "level: introductory\ndraft: true")
+    )
+    public = create_app(content, index_dir=tmp_path / "a").test_client()
+    assert public.get("/credentials/alpha-data/").status_code == 404
+    assert page(public, "/search/").total == 5
+    drafts = create_app(content, index_dir=tmp_path / "b", drafts=True).test_client()
+    assert "Draft: not published" in drafts.get("/credentials/alpha-data/").get_data(as_text=True)
+
+
+def test_forms_work_without_javascript(client):
+    html = client.get("/search/?q=data&delivery=online&cost_max=500").get_data(as_text=True)
+    assert '<form id="search-form" class="search-top" action="/search/" method="get"' in html
+    assert '<input type="hidden" name="delivery" value="online">' in html
+    assert 'name="cost_max" type="number"' in html and 'value="500"' in html
+    assert "<noscript><button" in html
+
+
+HOSTILE_URLS = [
+    "/search/?q=%00",
+    "/search/?q=%ff%fe",
+    "/search/?page=-1",
+    "/search/?page=1e9",
+    "/search/?page=" + "9" * 50,
+    "/search/?sort=%27",
+    "/search/?cost_max=inf",
+    "/search/?cost_max=1e308",
+    "/search/?hours_min=-0",
+    "/search/?delivery=" + "x" * 10000,
+    "/search/?q=" + "a%20" * 3000,
+    "/search/?q=NOT%20OR%20foobar",
+    "/search/?q=~~+(:+credits:",
+    "/search/?q=%E2%80%AE",
+    "/search/?q=%F0%9F%98%80",
+    "/search/?q=%C0%AF",
+    "/search/?q[]=x",
+    "/search/?" + "&".join(f"delivery=online{i}" for i in range(500)),
+    "/api/search.json?q=%00&page=999999",
+    "/browse/%00/x/",
+    "/credentials/%2e%2e/",
+    "/credentials/../../etc/passwd",
+    "/api/credentials/%00.json",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+def test_hostile_urls_never_500(client, url):
+    assert client.get(url).status_code in (200, 404)
+
+
+QUERY_WORDS = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                [
+                    "q",
+                    "delivery",
+                    "cost_band",
+                    "page",
+                    "sort",
+                    "cost_max",
+                    "hours_min",
+                    "hours_max",
+                    "weeks_max",
+                    "skills",
+                    "issuer",
+                    "x",
+                ]
+            ),
+            QUERY_WORDS,
+        ),
+        max_size=8,
+    )
+)
+def test_random_query_strings_never_500(client, pairs):
+    for base in ("/search/", "/api/search.json"):
+        response = client.get(base, query_string=pairs)
+        assert response.status_code == 200
