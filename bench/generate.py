@@ -16,41 +16,148 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 TOPICS = {
-    "Health care": ["dementia care", "infection prevention", "medication support", "palliative care",
-                    "mental health response", "wound care", "patient transfers", "care planning"],
-    "Skilled trades": ["heat pump installation", "welding inspection", "blueprint reading",
-                       "working at heights", "refrigerant handling", "CNC machining", "framing"],
-    "Electric vehicles": ["high-voltage safety", "charging installation", "battery diagnostics",
-                          "fleet electrification", "hybrid drivetrains", "battery recycling"],
-    "Information technology": ["cloud fundamentals", "Python data analysis", "incident response",
-                               "accessible web development", "SQL reporting", "DevOps pipelines"],
-    "Business and bookkeeping": ["bookkeeping", "payroll administration", "tax filing",
-                                 "project management", "supply chain", "nonprofit reporting"],
-    "Digital marketing": ["search engine optimisation", "social media analytics", "email automation",
-                          "content strategy", "paid search", "video storytelling"],
-    "Climate adaptation": ["flood risk", "urban heat", "climate disclosure", "wildfire planning",
-                           "stormwater infrastructure", "carbon accounting"],
-    "Agriculture": ["soil health", "precision agriculture", "greenhouse pest management",
-                    "herd health records", "regenerative grazing", "food safety"],
+    "Health care": [
+        "dementia care",
+        "infection prevention",
+        "medication support",
+        "palliative care",
+        "mental health response",
+        "wound care",
+        "patient transfers",
+        "care planning",
+    ],
+    "Skilled trades": [
+        "heat pump installation",
+        "welding inspection",
+        "blueprint reading",
+        "working at heights",
+        "refrigerant handling",
+        "CNC machining",
+        "framing",
+    ],
+    "Electric vehicles": [
+        "high-voltage safety",
+        "charging installation",
+        "battery diagnostics",
+        "fleet electrification",
+        "hybrid drivetrains",
+        "battery recycling",
+    ],
+    "Information technology": [
+        "cloud fundamentals",
+        "Python data analysis",
+        "incident response",
+        "accessible web development",
+        "SQL reporting",
+        "DevOps pipelines",
+    ],
+    "Business and bookkeeping": [
+        "bookkeeping",
+        "payroll administration",
+        "tax filing",
+        "project management",
+        "supply chain",
+        "nonprofit reporting",
+    ],
+    "Digital marketing": [
+        "search engine optimisation",
+        "social media analytics",
+        "email automation",
+        "content strategy",
+        "paid search",
+        "video storytelling",
+    ],
+    "Climate adaptation": [
+        "flood risk",
+        "urban heat",
+        "climate disclosure",
+        "wildfire planning",
+        "stormwater infrastructure",
+        "carbon accounting",
+    ],
+    "Agriculture": [
+        "soil health",
+        "precision agriculture",
+        "greenhouse pest management",
+        "herd health records",
+        "regenerative grazing",
+        "food safety",
+    ],
 }
-PREFIXES = ["Foundations of", "Applied", "Advanced", "Practical", "Essentials of", "Leading",
-            "Introduction to", "Professional practice in"]
-ISSUERS = ["Cedar Ridge College", "Harbourview Polytechnic", "Granite Coast Community College",
-           "Riverbend Institute of Technology", "Maplewood University, Continuing Studies",
-           "Northfield School of Business", "Collège du Mont-Clair", "Lakeshore Trades Institute",
-           "Eastgate College", "Pinecrest Polytechnic"]
-PARTNERS = ["Voltway Fleet Services", "Bayside Health Network", "Prairie Growers Cooperative",
-            "Brightpath Software Guild", "Ledgerline Accounting Group", "Coastal Resilience Alliance",
-            "Northern Grid Utilities Cooperative", "Municipal Climate Network",
-            "Regional Tech Employers Council", "Provincial Builders Alliance",
-            "Valley Agri-Food Council", "Lakeside Digital Agency Network"]
-VERBS = ["plan", "assess", "document", "apply", "evaluate", "configure", "communicate", "analyse",
-         "troubleshoot", "coordinate", "design", "report on", "inspect", "monitor"]
-NOUNS = ["procedures", "risks", "records", "systems", "budgets", "workflows", "standards",
-         "clients", "teams", "equipment", "data", "safety practices", "controls", "outcomes"]
-FILLER = ("learners work through realistic cases drawn from employers in the sector, practise "
-          "with the tools used on the job, and receive feedback from instructors with field "
-          "experience before the summative assessment").split()
+PREFIXES = [
+    "Foundations of",
+    "Applied",
+    "Advanced",
+    "Practical",
+    "Essentials of",
+    "Leading",
+    "Introduction to",
+    "Professional practice in",
+]
+ISSUERS = [
+    "Cedar Ridge College",
+    "Harbourview Polytechnic",
+    "Granite Coast Community College",
+    "Riverbend Institute of Technology",
+    "Maplewood University, Continuing Studies",
+    "Northfield School of Business",
+    "Collège du Mont-Clair",
+    "Lakeshore Trades Institute",
+    "Eastgate College",
+    "Pinecrest Polytechnic",
+]
+PARTNERS = [
+    "Voltway Fleet Services",
+    "Bayside Health Network",
+    "Prairie Growers Cooperative",
+    "Brightpath Software Guild",
+    "Ledgerline Accounting Group",
+    "Coastal Resilience Alliance",
+    "Northern Grid Utilities Cooperative",
+    "Municipal Climate Network",
+    "Regional Tech Employers Council",
+    "Provincial Builders Alliance",
+    "Valley Agri-Food Council",
+    "Lakeside Digital Agency Network",
+]
+VERBS = [
+    "plan",
+    "assess",
+    "document",
+    "apply",
+    "evaluate",
+    "configure",
+    "communicate",
+    "analyse",
+    "troubleshoot",
+    "coordinate",
+    "design",
+    "report on",
+    "inspect",
+    "monitor",
+]
+NOUNS = [
+    "procedures",
+    "risks",
+    "records",
+    "systems",
+    "budgets",
+    "workflows",
+    "standards",
+    "clients",
+    "teams",
+    "equipment",
+    "data",
+    "safety practices",
+    "controls",
+    "outcomes",
+]
+FILLER_TEXT = (
+    "learners work through realistic cases drawn from employers in the sector, practise "
+    "with the tools used on the job, and receive feedback from instructors with field "
+    "experience before the summative assessment"
+)
+FILLER = FILLER_TEXT.split()
 
 
 def entry(i: int, rng: random.Random) -> tuple[str, str]:
@@ -70,13 +177,18 @@ def entry(i: int, rng: random.Random) -> tuple[str, str]:
         f"summary: Build job-ready skill in {topic} for {field.lower()} roles, "
         f"assessed on {rng.choice(NOUNS)} drawn from real workplaces.",
         f"issuer: {rng.choice(ISSUERS)}",
-        "partners:", *[f"  - {p}" for p in partners],
+        "partners:",
+        *[f"  - {p}" for p in partners],
         f"delivery: {delivery}",
-        f"hours: {hours}", f"weeks: {weeks}", f"cost: {cost}",
-        "start: on-demand" if rng.random() < 0.5
+        f"hours: {hours}",
+        f"weeks: {weeks}",
+        f"cost: {cost}",
+        "start: on-demand"
+        if rng.random() < 0.5
         else f"start:\n  - 2027-0{rng.randint(1, 9)}-{rng.randint(10, 28)}",
         f"language: {'fr' if rng.random() < 0.15 else 'en'}",
-        "skills:", *[f"  - {s}" for s in skills],
+        "skills:",
+        *[f"  - {s}" for s in skills],
         "framework: ESCO",
         f"field: {field}",
         f"level: {rng.choice(['introductory', 'intermediate', 'advanced'])}",

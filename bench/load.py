@@ -1,7 +1,7 @@
 """Print how long loading takes: the demo catalogue and generated ones.
 
-    python bench/load.py            # demo, 1,000 and 10,000 entries
-    python bench/load.py 50000
+python bench/load.py            # demo, 1,000 and 10,000 entries
+python bench/load.py 50000
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ def measure(label: str, path: Path, repeat: int = 3) -> None:
     load(path)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    print(f"{label:>14}: {len(catalogue.entries):>6} entries, {len(catalogue.errors)} errors, "
-          f"load best {min(times):.2f} s, median {sorted(times)[len(times) // 2]:.2f} s, "
-          f"peak traced memory {peak / 2**20:.0f} MiB")
+    print(
+        f"{label:>14}: {len(catalogue.entries):>6} entries, {len(catalogue.errors)} errors, "
+        f"load best {min(times):.2f} s, median {sorted(times)[len(times) // 2]:.2f} s, "
+        f"peak traced memory {peak / 2**20:.0f} MiB"
+    )
 
 
 def main() -> None:

@@ -196,7 +196,7 @@ def test_did_you_mean(engine):
         ({"page": "99999999999"}, {"page": MAX_PAGE}),
         ({"page": "-3"}, {"page": 1}),
         ({"page": "two"}, {"page": 1}),
-    ({"page": "①"}, {"page": 1}),
+        ({"page": "①"}, {"page": 1}),
         ({"sort": "price; DROP"}, {"sort": ""}),
         ({"colour": "red"}, {"filters": {}}),
         ({"delivery": ["online", "teleport"]}, {"filters": {"delivery": ["online"]}}),

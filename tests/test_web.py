@@ -312,6 +312,54 @@ def test_hostile_urls_never_500(client, url):
     assert client.get(url).status_code in (200, 404)
 
 
+def hostile_queries() -> list[str]:
+    """A fixed corpus of over 300 malformed or odd queries, built from fragments the
+    Whoosh query parser and naive code choke on."""
+    fragments = [
+        "NOT",
+        "OR",
+        "AND",
+        "(",
+        ")",
+        "~~",
+        "+",
+        "-",
+        ":",
+        "title:(",
+        "*",
+        "?",
+        '"',
+        "[",
+        "]",
+        "{",
+        "}",
+        "^",
+        "\\",
+        "%",
+        "data",
+        "é",
+        "\u202e",
+        "😀",
+        "\x00",
+    ]
+    queries = [
+        f"{a} {b} {c}"
+        for a in fragments[:9]
+        for b in fragments[9:18]
+        for c in ("", "foobar", fragments[-1], "data~2")
+    ]
+    queries += [f * n for f in fragments for n in (1, 50)]
+    return queries
+
+
+def test_hostile_query_corpus_never_500(client):
+    queries = hostile_queries()
+    assert len(queries) >= 300
+    for q in queries:
+        for base in ("/search/", "/api/search.json"):
+            assert client.get(base, query_string={"q": q}).status_code == 200, q
+
+
 QUERY_WORDS = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
 
 
