@@ -142,9 +142,14 @@ def build_index(entries: list[Credential], root: Path) -> Path:
                     )
             ix.close()
             (scratch / "COMPLETE").write_text(name)
-            if target.exists():  # an incomplete leftover of a killed build
-                shutil.rmtree(target)
-            os.rename(scratch, target)
+            if target.exists() and not (target / "COMPLETE").exists():
+                shutil.rmtree(target)  # a leftover that never completed
+            try:
+                os.rename(scratch, target)
+            except OSError:
+                if not (target / "COMPLETE").exists():
+                    raise
+                # another process built the same index first; use theirs
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     _point_at(root, name)
@@ -321,7 +326,8 @@ class SearchEngine:
         self.size = len(entries)
         self.all = (1 << self.size) - 1
         self.index = whoosh_index.open_dir(build_index(entries, index_root))
-        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._searcher = self.index.searcher()
         self._terms: dict[str, tuple[int, dict[int, float]]] = {}
         self._cached_postings = 0
         position = {e.slug: i for i, e in enumerate(entries)}
@@ -398,13 +404,6 @@ class SearchEngine:
 
     # Searching -------------------------------------------------------------------------
 
-    def _searcher(self):
-        # One searcher per thread: a shared one gave wrong results under load.
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            searcher = self._local.searcher = self.index.searcher()
-        return searcher
-
     def _text_query(self, terms: list[str]):
         """The Whoosh query for `terms`: every term, in any text field, boosted per field."""
         return And([Or([Term(name, t, boost=boost) for name, boost in TEXT_FIELDS]) for t in terms])
@@ -420,7 +419,15 @@ class SearchEngine:
         cached = self._terms.get(term)
         if cached is not None:
             return cached
-        searcher = self._searcher()
+        # Whoosh is read here only, on a cache miss, under a lock: a searcher shared by
+        # threads at once gave wrong results, and one per thread leaks open files when a
+        # server starts a thread per request.
+        with self._lock:
+            cached = self._terms.get(term)
+            return cached if cached is not None else self._read_term(term)
+
+    def _read_term(self, term: str) -> tuple[int, dict[int, float]]:
+        searcher = self._searcher
         reader = searcher.reader()
         count = searcher.doc_count_all()
         scores: dict[int, float] = {}
@@ -478,6 +485,9 @@ class SearchEngine:
             return Counter({v: (base & b).bit_count() for v, b in table.items()})
         values = self.values[facet]
         return Counter(chain.from_iterable(values[i] for i in members(base)))
+
+    def close(self) -> None:
+        self._searcher.close()
 
     def answer(self, args: Mapping) -> SearchResults:
         """Parse URL parameters and search: what a view does."""

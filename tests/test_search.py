@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -354,3 +355,22 @@ def test_engine_on_the_demo_catalogue(demo_catalogue, tmp_path):
 
 def test_index_folder_path_is_not_a_build_leftover(tmp_path):
     assert not Path(tmp_path / "CURRENT").exists()
+
+
+def test_threads_share_an_engine_safely(demo_catalogue, tmp_path):
+    engine = SearchEngine(demo_catalogue.published(), tmp_path)
+    words = sorted(engine.vocabulary)[:160]
+    requests = [{"q": w, "sort": s} for w in words for s in ("", "cost")]
+    expected = {i: [e.slug for e in engine.answer(r).entries] for i, r in enumerate(requests)}
+    fresh = SearchEngine(demo_catalogue.published(), tmp_path)  # empty term cache
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = dict(
+            zip(
+                range(len(requests)),
+                pool.map(lambda r: [e.slug for e in fresh.answer(r).entries], requests),
+                strict=True,
+            )
+        )
+    assert got == expected
+    engine.close()
+    fresh.close()
