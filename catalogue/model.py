@@ -97,6 +97,7 @@ FIELDS: tuple[Field, ...] = (
         "How the learning is delivered.",
         "hybrid",
         choices=DELIVERY_MODES,
+        boost=1.0,
     ),
     Field(
         "hours",
@@ -160,7 +161,15 @@ FIELDS: tuple[Field, ...] = (
         max_length=100,
         boost=1.0,
     ),
-    Field("level", "choice", False, "Level of the learning.", "intermediate", choices=LEVELS),
+    Field(
+        "level",
+        "choice",
+        False,
+        "Level of the learning.",
+        "intermediate",
+        choices=LEVELS,
+        boost=1.0,
+    ),
     Field(
         "assessment",
         "text",
