@@ -27,7 +27,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, compress
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -278,6 +278,16 @@ class SearchResults:
         }
 
 
+def _ranks(items, key) -> list[int]:
+    """Return each item's position in the order of `key` (items are 0..n-1 or a list)."""
+    items = list(items)
+    order = sorted(range(len(items)), key=lambda i: key(items[i]))
+    ranks = [0] * len(items)
+    for position, i in enumerate(order):
+        ranks[i] = position
+    return ranks
+
+
 def _postings(matcher) -> Iterator[tuple[int, float]]:
     """Yield (docnum, weight) for every posting of a Whoosh leaf matcher.
 
@@ -297,18 +307,17 @@ def _postings(matcher) -> Iterator[tuple[int, float]]:
         matcher.next()
 
 
-_BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
+_DIGITS = bytes.maketrans(b"01", b"\x00\x01")
 
 
 def members(bits: int) -> list[int]:
     """Return the positions of the set bits of `bits`, in order."""
-    out: list[int] = []
-    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-    for offset, byte in enumerate(data):
-        if byte:
-            base = offset * 8
-            out += [base + i for i in _BYTE_BITS[byte]]
-    return out
+    if not bits:
+        return []
+    # bin() lists the bits, highest first; reversed and mapped to 0/1 bytes, they select
+    # positions with itertools.compress, all in C.
+    flags = bin(bits)[:1:-1].encode("ascii").translate(_DIGITS)
+    return list(compress(range(len(flags)), flags))
 
 
 def bits_of(positions: Iterable[int], size: int) -> int:
@@ -352,12 +361,20 @@ class SearchEngine:
                 for v in values:
                     index.setdefault(v, []).append(i)
             self.bits[facet.name] = {v: bits_of(ids, self.size) for v, ids in index.items()}
-        title_order = sorted(
-            range(self.size), key=lambda i: (sort_key(entries[i].title), entries[i].slug)
-        )
-        self.title_rank = [0] * self.size
-        for rank, i in enumerate(title_order):
-            self.title_rank[i] = rank
+        self.title_rank = _ranks(entries, lambda e: (sort_key(e.title), e.slug))
+        rank = self.title_rank
+        # Every sort but relevance is a fixed order: rank each entry once, ties by title.
+        self.sort_ranks = {
+            "title": rank,
+            "cost": _ranks(range(self.size), lambda i: (entries[i].cost, rank[i])),
+            "-cost": _ranks(range(self.size), lambda i: (-entries[i].cost, rank[i])),
+            "hours": _ranks(range(self.size), lambda i: (entries[i].hours, rank[i])),
+            "weeks": _ranks(range(self.size), lambda i: (entries[i].weeks, rank[i])),
+            "updated": _ranks(  # newest first; entries without a date last
+                range(self.size),
+                lambda i: (-(u.toordinal() if (u := entries[i].updated) else 0), rank[i]),
+            ),
+        }
         # Display order within a facet without a fixed order: by count, then by this key.
         self.value_keys = {
             f: {v: (sort_key(v), v) for v in table} for f, table in self.bits.items()
@@ -483,8 +500,7 @@ class SearchEngine:
             return self._all_counts[facet]
         if len(table) <= 64:
             return Counter({v: (base & b).bit_count() for v, b in table.items()})
-        values = self.values[facet]
-        return Counter(chain.from_iterable(values[i] for i in members(base)))
+        return Counter(chain.from_iterable(map(self.values[facet].__getitem__, members(base))))
 
     def close(self) -> None:
         self._searcher.close()
@@ -554,22 +570,16 @@ class SearchEngine:
 
     def _order(self, ids: list[int], sort: str, terms: list[str], needed: int) -> list[int]:
         """Return `ids` in the order of `sort` (ties by title, then slug), at least `needed`."""
-        rank = self.title_rank
-        entries = self.entries
         if sort == "relevance":
             scores = self._scores(terms, ids)
+            rank = self.title_rank
             keys = {i: (-scores[i], rank[i]) for i in ids}
-        elif sort in ("cost", "hours", "weeks"):
-            keys = {i: (getattr(entries[i], sort), rank[i]) for i in ids}
-        elif sort == "-cost":
-            keys = {i: (-entries[i].cost, rank[i]) for i in ids}
-        elif sort == "updated":  # newest first; entries without a date last
-            keys = {i: (-(u.toordinal() if (u := entries[i].updated) else 0), rank[i]) for i in ids}
+            key = keys.__getitem__
         else:
-            keys = {i: rank[i] for i in ids}
+            key = self.sort_ranks[sort].__getitem__
         if needed < len(ids) // 4:
-            return heapq.nsmallest(needed, ids, key=keys.__getitem__)
-        return sorted(ids, key=keys.__getitem__)
+            return heapq.nsmallest(needed, ids, key=key)
+        return sorted(ids, key=key)
 
     def _scores(self, terms: list[str], ids: list[int]) -> dict[int, float]:
         per_term = [self._term(t)[1] for t in terms]
