@@ -68,7 +68,7 @@ def cmd_fields(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .web import create_app
 
-    app = create_app(content_dir=args.content, drafts=args.drafts)
+    app = create_app(content_dir=args.content, drafts=args.drafts, show_content_errors=True)
     print(f"Serving {args.content} on http://{args.host}:{args.port}/ (Ctrl+C stops)")
     app.run(host=args.host, port=args.port, debug=False)
     return 0

@@ -435,7 +435,18 @@ def _text_list(node: yaml.Node, spec: Field) -> list[str]:
     if isinstance(node, ScalarNode) and node.tag == _TAG + "null":
         return []
     items = node.value if isinstance(node, SequenceNode) else [node]
-    return [_text(item, spec) for item in items]
+    return _distinct([(_text(item, spec), item) for item in items])
+
+
+def _distinct(pairs: list[tuple[object, yaml.Node]]) -> list:
+    """Return the values in order; a value listed twice is an error (it would count twice)."""
+    seen: set = set()
+    for value, node in pairs:
+        key = value.name if isinstance(value, Skill) else value
+        if key in seen:
+            raise FieldError(f"lists '{key}' twice; keep one", node)
+        seen.add(key)
+    return [value for value, _ in pairs]
 
 
 def _choice(node: yaml.Node, spec: Field) -> str:
@@ -538,7 +549,7 @@ def _url(node: yaml.Node, spec: Field | None = None) -> str:
 
 def _skills(node: yaml.Node, spec: Field) -> list[Skill]:
     items = node.value if isinstance(node, SequenceNode) else [node]
-    skills = []
+    skills: list[tuple[Skill, yaml.Node]] = []
     for item in items:
         if isinstance(item, MappingNode):
             parts = {}
@@ -550,12 +561,12 @@ def _skills(node: yaml.Node, spec: Field) -> list[Skill]:
                 parts[name] = _url(value) if name == "uri" else _text(value)
             if "name" not in parts:
                 raise FieldError("a skill written as a mapping needs a 'name'", item)
-            skills.append(Skill(parts["name"], parts.get("uri")))
+            skills.append((Skill(parts["name"], parts.get("uri")), item))
         else:
-            skills.append(Skill(_text(item)))
+            skills.append((Skill(_text(item)), item))
     if not skills:
         raise FieldError("list at least one skill", node)
-    return skills
+    return _distinct(skills)
 
 
 CONVERTERS = {

@@ -320,8 +320,8 @@ class Credential:
 
 
 def number_label(value: float) -> str:
-    """Format 40.0 as '40' and 12.5 as '12.5'."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    """Format 40.0 as '40', 12.5 as '12.5' and 10499.99 as '10499.99'."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
 
 
 # Facets --------------------------------------------------------------------------------

@@ -24,12 +24,15 @@ import shutil
 import tempfile
 import threading
 import unicodedata
-from collections import Counter
+from array import array
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import chain, compress
+from itertools import chain, compress, islice
+from operator import add, neg
 from pathlib import Path
 
+import whoosh
 from whoosh import index as whoosh_index
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import ID, TEXT, Schema
@@ -38,6 +41,8 @@ from whoosh.query import And, Or, Term
 from whoosh.support.charset import accent_map
 
 from .model import FACETS, FACETS_BY_NAME, FIELDS, Credential
+
+Scores = dict[int, float] | array  # a term's BM25F score per entry
 
 # Analysis: accent folding comes before stemming, so "securite" and "sécurité" agree.
 TOKENIZER = RegexTokenizer()
@@ -53,10 +58,10 @@ INDEX_VERSION = "1"  # bump when the schema or analysis changes
 PAGE_SIZE = 20
 MAX_PAGE = 10_000
 MAX_QUERY_CHARS = 256
-MAX_TERMS = 16
+MAX_SUGGESTED_WORDS = 4
 MAX_VALUES_PER_FACET = 100  # values shown per facet list; selected values always shown
 MAX_PARAM_VALUES = 50
-MAX_CACHED_POSTINGS = 2_000_000
+TERM_CACHE_BYTES = 256 * 2**20  # about what the cached term scores may hold
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 SORTS = ("relevance", "title", "cost", "-cost", "hours", "weeks", "updated")
 SORT_LABELS = {
@@ -97,7 +102,7 @@ def whoosh_schema() -> Schema:
 def analyse(text: str) -> list[str]:
     """Return the distinct index terms of a query, in order."""
     terms = [t.text for t in ANALYZER(text[:MAX_QUERY_CHARS])]
-    return list(dict.fromkeys(terms))[:MAX_TERMS]
+    return list(dict.fromkeys(terms))  # every word counts; the length cap bounds them
 
 
 def fold(text: str) -> str:
@@ -114,7 +119,9 @@ def sort_key(text: str) -> str:
 
 
 def fingerprint(entries: Iterable[Credential]) -> str:
+    """Name an index by what it holds: the entries, the schema and the analysis."""
     digest = hashlib.sha256(INDEX_VERSION.encode())
+    digest.update(repr((TEXT_FIELDS, ANALYZER, whoosh.versionstring())).encode())
     for entry in entries:
         digest.update(json.dumps(entry.to_dict(), sort_keys=True).encode())
         digest.update(entry.body_text.encode())
@@ -253,9 +260,18 @@ def _getlist(args: Mapping, name: str) -> list[str]:
 
 
 def _clean(text: str) -> str:
-    # Drop control characters and unpaired surrogates; keep every printable script.
+    # Every kind of space (tab, no-break space from a pasted PDF...) separates words;
+    # other control characters and unpaired surrogates are dropped.
     text = text.encode("utf-8", "replace").decode("utf-8")
-    return "".join(ch for ch in text if ch.isprintable() or ch == " ")
+    return "".join(" " if ch.isspace() else ch for ch in text if ch.isprintable() or ch.isspace())
+
+
+def _cut(text: str, limit: int) -> str:
+    """Cut `text` to at most `limit` characters without splitting a word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut[:limit].rstrip()
 
 
 @dataclass
@@ -286,6 +302,19 @@ def _ranks(items, key) -> list[int]:
     for position, i in enumerate(order):
         ranks[i] = position
     return ranks
+
+
+def _order_of(ranks: list[int]) -> list[int]:
+    order = [0] * len(ranks)
+    for i, position in enumerate(ranks):
+        order[position] = i
+    return order
+
+
+def _size_of(scores: Scores, size: int) -> int:
+    # a bitset of `size` bits, the scores, and the entry itself (even for no match)
+    held = 8 * len(scores) if isinstance(scores, array) else 100 * len(scores)
+    return 200 + size // 8 + held
 
 
 def _postings(matcher) -> Iterator[tuple[int, float]]:
@@ -337,8 +366,8 @@ class SearchEngine:
         self.index = whoosh_index.open_dir(build_index(entries, index_root))
         self._lock = threading.Lock()
         self._searcher = self.index.searcher()
-        self._terms: dict[str, tuple[int, dict[int, float]]] = {}
-        self._cached_postings = 0
+        self._terms: OrderedDict[str, tuple[int, Scores]] = OrderedDict()
+        self._cached_bytes = 0
         position = {e.slug: i for i, e in enumerate(entries)}
         with self.index.searcher() as searcher:
             self.doc_to_entry = [0] * searcher.doc_count_all()
@@ -375,6 +404,7 @@ class SearchEngine:
                 lambda i: (-(u.toordinal() if (u := entries[i].updated) else 0), rank[i]),
             ),
         }
+        self.sort_orders = {name: _order_of(ranks) for name, ranks in self.sort_ranks.items()}
         # Display order within a facet without a fixed order: by count, then by this key.
         self.value_keys = {
             f: {v: (sort_key(v), v) for v in table} for f, table in self.bits.items()
@@ -385,12 +415,16 @@ class SearchEngine:
         for e in entries:
             words.update(t.text for t in WORDS(" ".join(index_text(e, n) for n, _ in TEXT_FIELDS)))
         self.vocabulary = {w: n for w, n in words.items() if len(w) >= 4 and not w.isdigit()}
+        self.vocabulary_by_length: dict[int, list[str]] = {}
+        for w in self.vocabulary:
+            self.vocabulary_by_length.setdefault(len(w), []).append(w)
+        self._spelling: dict[str, str | None] = {}
 
     # Parsing ---------------------------------------------------------------------------
 
     def parse(self, args: Mapping) -> SearchRequest:
         """Build a clean request from URL parameters; nothing here can raise."""
-        q = " ".join(_clean(" ".join(_getlist(args, "q")[:1])).split())[:MAX_QUERY_CHARS]
+        q = _cut(" ".join(_clean(" ".join(_getlist(args, "q")[:1])).split()), MAX_QUERY_CHARS)
         filters: dict[str, list[str]] = {}
         for facet in FACETS:
             known = self.bits[facet.name]
@@ -425,7 +459,7 @@ class SearchEngine:
         """The Whoosh query for `terms`: every term, in any text field, boosted per field."""
         return And([Or([Term(name, t, boost=boost) for name, boost in TEXT_FIELDS]) for t in terms])
 
-    def _term(self, term: str) -> tuple[int, dict[int, float]]:
+    def _term(self, term: str) -> tuple[int, Scores]:
         """Return the entries holding `term` (as bits) and each one's BM25F score for it.
 
         The score is Whoosh's own: for each text field holding the term, the field's boost
@@ -435,6 +469,10 @@ class SearchEngine:
         """
         cached = self._terms.get(term)
         if cached is not None:
+            if self._lock.acquire(blocking=False):  # recency need not be exact: never wait
+                if term in self._terms:
+                    self._terms.move_to_end(term)
+                self._lock.release()
             return cached
         # Whoosh is read here only, on a cache miss, under a lock: a searcher shared by
         # threads at once gave wrong results, and one per thread leaks open files when a
@@ -443,7 +481,7 @@ class SearchEngine:
             cached = self._terms.get(term)
             return cached if cached is not None else self._read_term(term)
 
-    def _read_term(self, term: str) -> tuple[int, dict[int, float]]:
+    def _read_term(self, term: str) -> tuple[int, Scores]:
         searcher = self._searcher
         reader = searcher.reader()
         count = searcher.doc_count_all()
@@ -458,13 +496,19 @@ class SearchEngine:
                 norm = K1 * ((1 - B) + B * lengths[doc] / avg)
                 entry = self.doc_to_entry[doc]
                 scores[entry] = scores.get(entry, 0.0) + boost * idf * (tf * (K1 + 1)) / (tf + norm)
-        result = (bits_of(scores, self.size), scores)
-        self._cached_postings += len(scores)
-        if self._cached_postings > MAX_CACHED_POSTINGS:
-            self._terms.clear()
-            self._cached_postings = len(scores)
-        self._terms[term] = result
-        return result
+        bits = bits_of(scores, self.size)
+        stored: Scores = scores
+        if len(scores) * 12 > self.size:  # common terms: a flat array is smaller and faster
+            stored = array("d", bytes(8 * self.size))
+            for entry, score in scores.items():
+                stored[entry] = score
+        cost = _size_of(stored, self.size)
+        while self._terms and self._cached_bytes + cost > TERM_CACHE_BYTES:
+            _, (_, old) = self._terms.popitem(last=False)  # least recently used
+            self._cached_bytes -= _size_of(old, self.size)
+        self._terms[term] = (bits, stored)
+        self._cached_bytes += cost
+        return bits, stored
 
     def _text_bits(self, terms: list[str]) -> int:
         bits = self.all
@@ -481,9 +525,11 @@ class SearchEngine:
                 for i, e in enumerate(self.entries)
                 if (getattr(e, attr) >= bound if lower else getattr(e, attr) <= bound)
             )
+            bits = bits_of(ids, self.size)
             if len(self._range_cache) > 512:
                 self._range_cache.clear()
-            self._range_cache[key] = bits_of(ids, self.size)
+            self._range_cache[key] = bits
+            return bits
         return self._range_cache[key]
 
     def _facet_bits(self, facet: str, values: list[str]) -> int:
@@ -569,44 +615,61 @@ class SearchEngine:
         ]
 
     def _order(self, ids: list[int], sort: str, terms: list[str], needed: int) -> list[int]:
-        """Return `ids` in the order of `sort` (ties by title, then slug), at least `needed`."""
+        """Return the first `needed` of `ids` in the order of `sort`; ties by title, slug."""
         if sort == "relevance":
-            scores = self._scores(terms, ids)
-            rank = self.title_rank
-            keys = {i: (-scores[i], rank[i]) for i in ids}
-            key = keys.__getitem__
-        else:
-            key = self.sort_ranks[sort].__getitem__
-        if needed < len(ids) // 4:
-            return heapq.nsmallest(needed, ids, key=key)
-        return sorted(ids, key=key)
+            per_term = [self._term(t)[1] for t in terms]
+            totals = list(map(per_term[0].__getitem__, ids))
+            for scores in per_term[1:]:  # summed term by term, as Whoosh's And sums them
+                totals = list(map(add, totals, map(scores.__getitem__, ids)))
+            keyed = list(
+                zip(map(neg, totals), map(self.title_rank.__getitem__, ids), ids, strict=True)
+            )
+            top = heapq.nsmallest(needed, keyed) if needed < len(ids) // 4 else sorted(keyed)
+            return [i for _, _, i in top]
+        # A fixed order: walk it and keep members, stopping once enough are found.
+        flags = bytearray(self.size)
+        for i in ids:
+            flags[i] = 1
+        return list(islice(filter(flags.__getitem__, self.sort_orders[sort]), needed))
 
     def _scores(self, terms: list[str], ids: list[int]) -> dict[int, float]:
+        """Each entry's total score for `terms` (used by tests and the static export)."""
         per_term = [self._term(t)[1] for t in terms]
         return {i: sum(scores[i] for scores in per_term) for i in ids}
 
     def _suggest(self, request: SearchRequest, total: int) -> str | None:
+        """A query with misspelt words replaced, if it finds more; None otherwise."""
         words = request.q.split()
-        changed = False
-        for n, word in enumerate(words):
-            folded = fold(word)
-            if len(folded) < 4 or folded in self.vocabulary:
-                continue
-            close = difflib.get_close_matches(folded, self.vocabulary, n=3, cutoff=0.75)
-            if close:
-                words[n] = max(
-                    close,
-                    key=lambda w: (
-                        difflib.SequenceMatcher(None, folded, w).ratio(),
-                        self.vocabulary[w],
-                    ),
-                )
-                changed = True
-        if not changed:
+        unknown = [
+            w
+            for w in dict.fromkeys(fold(w) for w in words)
+            if len(w) >= 4 and w.isalpha() and w not in self.vocabulary
+        ]
+        fixes = {w: self._closest(w) for w in unknown[:MAX_SUGGESTED_WORDS]}
+        fixes = {w: fix for w, fix in fixes.items() if fix}
+        if not fixes:
             return None
-        candidate = " ".join(words)
+        candidate = " ".join(fixes.get(fold(w), w) for w in words)
         better = self.search(SearchRequest(candidate, request.filters, request.ranges), 1)
         return candidate if better.total > total else None
+
+    def _closest(self, word: str) -> str | None:
+        if word not in self._spelling:
+            near = [
+                w
+                for n in range(len(word) - 2, len(word) + 3)
+                for w in self.vocabulary_by_length.get(n, ())
+            ]
+            close = difflib.get_close_matches(word, near, n=3, cutoff=0.75)
+            best = max(
+                close,
+                key=lambda w: (difflib.SequenceMatcher(None, word, w).ratio(), self.vocabulary[w]),
+                default=None,
+            )
+            if len(self._spelling) > 10_000:
+                self._spelling.clear()
+            self._spelling[word] = best
+        return self._spelling[word]
 
 
 def highlight_terms(text: str, terms: Iterable[str]) -> list[tuple[str, bool]]:

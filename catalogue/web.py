@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 import json
-import tempfile
+import os
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -57,8 +57,12 @@ CSV_FIELDS = (
 
 
 def default_index_dir(content_dir: Path) -> Path:
+    """A folder of the user's own cache (never a shared temp folder: Whoosh unpickles what
+    it finds in an index folder), one per content folder."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "catalogue"
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)
     digest = hashlib.sha256(str(content_dir.resolve()).encode()).hexdigest()[:12]
-    return Path(tempfile.gettempdir()) / "catalogue-index" / digest
+    return base / digest
 
 
 class Site:
@@ -87,17 +91,20 @@ def create_app(content_dir: str | Path = "content", **settings) -> Flask:
     """Create the catalogue app for a content folder.
 
     Settings (also accepted in upper case): `drafts` serves draft entries; `index_dir` is
-    where the search index lives (a folder under the system temp dir by default).
+    where the search index lives (by default a folder under ~/.cache/catalogue);
+    `show_content_errors` shows content errors to visitors (as `catalogue serve` does for
+    editors; off by default, for production).
     """
     app = Flask(
         __name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static")
     )
     content_dir = Path(content_dir)
-    app.config.update(DRAFTS=False, INDEX_DIR=None, SHOW_CONTENT_ERRORS=True, JSON_SORT_KEYS=False)
+    app.config.update(DRAFTS=False, INDEX_DIR=None, SHOW_CONTENT_ERRORS=False)
     app.config.update({k.upper(): v for k, v in settings.items()})
     index_dir = Path(app.config["INDEX_DIR"] or default_index_dir(content_dir))
     app.extensions["catalogue"] = Site(content_dir, index_dir, app.config["DRAFTS"])
     app.json.ensure_ascii = False
+    app.json.sort_keys = False  # facets in FACETS order, entry fields in FIELDS order
     register(app)
     return app
 
@@ -112,10 +119,19 @@ def search_url(args, endpoint: str = "search") -> str:
 
 
 def money(value: float, currency: str = "CAD") -> str:
+    """'$1,250' for Canadian dollars, '1,250 EUR' for any other currency, 'Free' for 0."""
     if value == 0:
         return "Free"
     amount = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    return f"${amount}" + ("" if currency == "CAD" else f" {currency}")
+    return f"${amount}" if currency == "CAD" else f"{amount} {currency}"
+
+
+def long_date(day) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def short_date(day) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def highlight(text: str, terms) -> Markup:
@@ -137,6 +153,8 @@ def register(app: Flask) -> None:
             "money": money,
             "num": number_label,
             "browse_url": browse_url,
+            "long_date": long_date,
+            "short_date": short_date,
         }
 
     @app.after_request

@@ -30,4 +30,6 @@ def client(app):
 def demo_app(tmp_path_factory):
     from catalogue.web import create_app
 
-    return create_app(DEMO, index_dir=tmp_path_factory.mktemp("demo-index"))
+    return create_app(
+        DEMO, index_dir=tmp_path_factory.mktemp("demo-index"), show_content_errors=True
+    )

@@ -143,6 +143,9 @@ EXPECTED: dict[str, list[str]] = {
     "assessment-only-maybe.md": [
         f"{C}/assessment-only-maybe.md:15: assessment_only: expected true or false; got 'maybe'",
     ],
+    "skill-duplicate.md": [
+        f"{C}/skill-duplicate.md:14: skills: lists 'Reading a test report' twice; keep one",
+    ],
     "body-too-long.md": [
         f"{C}/body-too-long.md:16: body: the description is 20001 characters; at most 20000 "
         "are allowed",

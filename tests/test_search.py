@@ -374,3 +374,32 @@ def test_threads_share_an_engine_safely(demo_catalogue, tmp_path):
     assert got == expected
     engine.close()
     fresh.close()
+
+
+def test_any_whitespace_separates_words(engine):
+    for space in ("\u00a0", "\t", "\n", "\u2009", "\u3000"):
+        request = engine.parse({"q": f"data{space}ethics"})
+        assert request.q == "data ethics"
+        assert slugs(engine.search(request)) == ["alpha-data"]
+
+
+def test_every_word_counts_and_long_queries_are_cut_between_words(engine):
+    words = "data literacy managers read charts question numbers before deciding"
+    assert slugs(run(engine, q=words)) == ["alpha-data"]
+    assert run(engine, q=words + " " + "manager " * 20 + "zzzqqq").total == 0
+    request = engine.parse({"q": "word " * 60 + "x" * 40})
+    assert len(request.q) <= MAX_QUERY_CHARS
+    assert set(request.q.split()) == {"word"}
+
+
+def test_index_name_covers_schema_and_analysis(monkeypatch):
+    entries = load(SEARCH).published()
+    before = fingerprint(entries)
+    monkeypatch.setattr("catalogue.search.TEXT_FIELDS", (("title", 4.0),))
+    assert fingerprint(entries) != before
+
+
+def test_terms_that_match_nothing_still_count_against_the_cache(engine):
+    cached = engine._cached_bytes
+    engine.answer({"q": "zzqqxx"})
+    assert engine._cached_bytes > cached

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalogue.web import create_app
+from catalogue.model import FACETS, number_label
+from catalogue.web import create_app, money
 
 from .conftest import DATA
 
@@ -63,7 +64,8 @@ def test_search_page_matches_the_json_api(client):
     url = "?q=data&delivery=online&delivery=hybrid&sort=cost"
     p = page(client, "/search/" + url)
     data = client.get("/api/search.json" + url).get_json()
-    assert set(data) == {"total", "page", "pages", "results", "facets"}
+    assert list(data) == ["total", "page", "pages", "results", "facets"]
+    assert list(data["facets"]) == [f.name for f in FACETS]
     assert data["total"] == p.total
     assert [r["slug"] for r in data["results"]] == p.slugs
     assert data["facets"]["delivery"][0] == {
@@ -249,12 +251,16 @@ def test_content_errors_are_shown_and_good_entries_served(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(DATA / "search", content)
     (content / "credentials" / "broken.md").write_text("---\ntitle: no\n---\n")
-    app = create_app(content, index_dir=tmp_path / "index")
+    hidden = create_app(content, index_dir=tmp_path / "index").test_client()
+    assert "content error" not in hidden.get("/").get_data(as_text=True)
+    assert hidden.get("/content-errors/").status_code == 404
+    app = create_app(content, index_dir=tmp_path / "index", show_content_errors=True)
     client = app.test_client()
     home = client.get("/").get_data(as_text=True)
     assert re.search(r"\d+ content errors?</strong>", home) and "/content-errors/" in home
     errors = client.get("/content-errors/").get_data(as_text=True)
     assert "broken.md:2: title: YAML reads no as false" in errors
+    assert "Traceback" not in errors
     assert page(client, "/search/").total == 6
 
 
@@ -276,8 +282,11 @@ def test_forms_work_without_javascript(client):
     html = client.get("/search/?q=data&delivery=online&cost_max=500").get_data(as_text=True)
     assert '<form id="search-form" class="search-top" action="/search/" method="get"' in html
     assert '<input type="hidden" name="delivery" value="online">' in html
-    assert 'name="cost_max" type="number"' in html and 'value="500"' in html
-    assert "<noscript><button" in html
+    assert 'name="cost_max" type="number" min="0" step="any"' in html and 'value="500"' in html
+    assert (
+        '<button type="submit" form="search-form" class="secondary sort-apply">Sort</button>'
+        in html
+    )
 
 
 HOSTILE_URLS = [
@@ -394,3 +403,12 @@ def test_random_query_strings_never_500(client, pairs):
     for base in ("/search/", "/api/search.json"):
         response = client.get(base, query_string=pairs)
         assert response.status_code == 200
+
+
+def test_numbers_and_money_keep_their_precision():
+    assert number_label(10499.99) == "10499.99"
+    assert number_label(12.5) == "12.5"
+    assert number_label(40.0) == "40"
+    assert money(10499.99) == "$10,499.99"
+    assert money(1200, "EUR") == "1,200 EUR"
+    assert money(0) == "Free"
