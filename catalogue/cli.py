@@ -74,6 +74,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .freeze import main as build_main
+
+    argv = ["--content", args.content, "--out", args.out]
+    return build_main(argv + (["--base-url", args.base_url] if args.base_url else []))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="catalogue", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -101,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--drafts", action="store_true", help="show draft entries too")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("build", help="freeze the site into static files")
+    p.add_argument("--content", default="content")
+    p.add_argument("--out", default="dist")
+    p.add_argument("--base-url", help="public address, e.g. https://college.example/micro/")
+    p.set_defaults(func=cmd_build)
     return parser
 
 

@@ -30,6 +30,13 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
 CSV_FIELDS = (
     "slug",
     "title",
@@ -154,16 +161,13 @@ def register(app: Flask) -> None:
             "num": number_label,
             "browse_url": browse_url,
             "long_date": long_date,
+            "static_build": app.config.get("STATIC_BUILD", False),
             "short_date": short_date,
         }
 
     @app.after_request
     def headers(response: Response) -> Response:
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        response.headers.update(SECURITY_HEADERS)
         return response
 
     @app.route("/")
@@ -259,6 +263,27 @@ def register(app: Flask) -> None:
             related=related,
             search_link=search_url(req.args()),
         )
+
+    @app.route("/sitemap.xml")
+    def sitemap():
+        s = site()
+        urls = [url_for("home", _external=True), url_for("browse_index", _external=True)]
+        urls += [url_for("entry", slug=e.slug, _external=True) for e in s.entries]
+        urls += [
+            url_for("browse", facet=f, value=v, _external=True)
+            for f, values in s.browse.items()
+            for v in values
+        ]
+        body = render_template(
+            "sitemap.xml",
+            urls=urls,
+            updated={
+                url_for("entry", slug=e.slug, _external=True): e.updated
+                for e in s.entries
+                if e.updated
+            },
+        )
+        return Response(body, mimetype="application/xml")
 
     @app.route("/content-errors/")
     def content_errors():

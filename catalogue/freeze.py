@@ -1,0 +1,199 @@
+"""Freeze the site into a folder of static files with Frozen-Flask.
+
+The frozen site has every page of the live one except what needs a server: the search
+JSON API (the browser answers searches in the static site) and the content-error page.
+Frozen-Flask deletes whatever it did not write in its destination, so a folder is only
+built into when it is empty or holds an earlier build (it carries a marker file).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Response, render_template, url_for
+from flask_frozen import Freezer, FrozenFlaskWarning
+
+from .model import FACETS
+
+MARKER = ".catalogue-build"
+SKIPPED_ENDPOINTS = {"api_search", "content_errors"}
+
+
+class BuildError(Exception):
+    """A build that cannot run, with a message for the person who started it."""
+
+
+def _check_destination(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"{out} is a file, not a folder; choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise BuildError(
+            f"{out} already holds files that are not a catalogue build; the build replaces "
+            "everything in its folder, so choose an empty or new --out"
+        )
+
+
+def freeze(
+    content_dir: str | Path = "content",
+    out: str | Path = "dist",
+    base_url: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[str]:
+    """Build the static site of `content_dir` into `out`; return the URLs written.
+
+    `base_url` (e.g. https://college.example/microcredentials/) makes every link start
+    with its path, for a site hosted under a sub-path. The build is written to a scratch
+    folder first and moved into place only when whole, so a failed build never leaves a
+    half-written site where the last good one was.
+    """
+    from .web import create_app
+
+    out = Path(out)
+    _check_destination(out)
+    if base_url and urlsplit(base_url).scheme not in ("http", "https"):
+        raise BuildError(f"--base-url must start with http:// or https://; got {base_url!r}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # The scratch folder sits beside `out`, so the final move is a rename on one disk.
+    scratch_root = Path(tempfile.mkdtemp(prefix=".catalogue-build-", dir=out.parent))
+    scratch = scratch_root / "site"
+    try:
+        app = create_app(content_dir, index_dir=scratch_root / "index")
+        app.config.update(
+            FREEZER_DESTINATION=str(scratch),
+            FREEZER_BASE_URL=base_url,
+            FREEZER_REMOVE_EXTRA_FILES=True,
+            FREEZER_IGNORE_MIMETYPE_WARNINGS=False,
+            STATIC_BUILD=True,  # pages link to browse pages instead of server searches
+        )
+        register_static_routes(app)
+        freezer = CatalogueFreezer(app, with_no_argument_rules=False)
+        register_generators(freezer)
+        urls = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", FrozenFlaskWarning)
+            for page in freezer.freeze_yield():
+                urls.append(page.url)
+                if progress:
+                    progress(page.url)
+        (scratch / MARKER).write_text("Built by `catalogue build`; safe to replace.\n")
+        write_header_configs(scratch, urlsplit(base_url or "/").path.rstrip("/") + "/")
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.move(str(scratch), str(out))
+        return urls
+    finally:
+        shutil.rmtree(scratch_root, ignore_errors=True)
+
+
+def register_static_routes(app) -> None:
+    """Routes that exist only in the static build."""
+
+    @app.route("/404.html")
+    def not_found_page():
+        # Static hosts serve this file for missing pages (see docs/hosting.md).
+        return render_template("404.html")
+
+    @app.route("/robots.txt")
+    def robots():
+        lines = ["User-agent: *", "Allow: /"]
+        lines.append(f"Sitemap: {url_for('sitemap', _external=True)}")
+        return Response("\n".join(lines) + "\n", mimetype="text/plain")
+
+
+def header_lines() -> list[tuple[str, str]]:
+    from .web import SECURITY_HEADERS
+
+    return list(SECURITY_HEADERS.items())
+
+
+def write_header_configs(out: Path, prefix: str) -> None:
+    """Write the security headers and the 404 page for common static hosts.
+
+    A static host sends no headers of the catalogue's own: these files tell Netlify-style
+    hosts (`_headers`), Apache (`.htaccess`) and nginx (`nginx.conf.example`, to copy
+    into a server block) what the live server would send.
+    """
+    headers = header_lines()
+    (out / "_headers").write_text(
+        f"{prefix}*\n" + "".join(f"  {name}: {value}\n" for name, value in headers)
+    )
+    (out / ".htaccess").write_text(
+        f"ErrorDocument 404 {prefix}404.html\n<IfModule mod_headers.c>\n"
+        + "".join(f'  Header always set {name} "{value}"\n' for name, value in headers)
+        + "</IfModule>\n"
+    )
+    (out / "nginx.conf.example").write_text(
+        f"# Inside the server block that serves this folder at {prefix}\n"
+        f"location {prefix} {{\n"
+        f"    error_page 404 {prefix}404.html;\n"
+        + "".join(f'    add_header {name} "{value}" always;\n' for name, value in headers)
+        + "}\n"
+    )
+
+
+class CatalogueFreezer(Freezer):
+    def _check_endpoints(self, seen_endpoints):
+        # The search API and the content-error page need a server: left out on purpose.
+        super()._check_endpoints(seen_endpoints | SKIPPED_ENDPOINTS)
+
+
+def register_generators(freezer: Freezer) -> None:
+    """Tell Frozen-Flask every URL of the site, so nothing depends on being linked."""
+    site = freezer.app.extensions["catalogue"]
+
+    @freezer.register_generator
+    def pages():
+        for endpoint in (
+            "home",
+            "search",
+            "browse_index",
+            "api_entries",
+            "entries_csv",
+            "sitemap",
+            "not_found_page",
+            "robots",
+        ):
+            yield endpoint, {}
+        for entry in site.entries:
+            yield "entry", {"slug": entry.slug}
+            yield "api_entry", {"slug": entry.slug}
+        for facet in FACETS:
+            for slug in site.browse[facet.name]:
+                yield "browse", {"facet": facet.name, "value": slug}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="build.py", description="Freeze the catalogue.")
+    parser.add_argument("--content", default="content")
+    parser.add_argument("--out", default="dist")
+    parser.add_argument("--base-url", default=None)
+    args = parser.parse_args(argv)
+    try:
+        urls = freeze(args.content, args.out, args.base_url, progress=_progress_bar())
+    except BuildError as exc:
+        print(f"build: {exc}", file=sys.stderr)
+        return 1
+    print(f"\nbuilt {len(urls)} pages into {args.out}")
+    return 0
+
+
+def _progress_bar() -> Callable[[str], None] | None:
+    if not sys.stderr.isatty():
+        return None
+    count = 0
+
+    def show(url: str) -> None:
+        nonlocal count
+        count += 1
+        sys.stderr.write(f"\r{count:>6} pages  {url[:60]:<60}")
+        sys.stderr.flush()
+
+    return show

@@ -1,0 +1,162 @@
+"""The static build: every page, every link resolving, a sub-path, a safe output folder."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from catalogue.freeze import MARKER, BuildError, freeze
+
+from .conftest import DATA, DEMO, ROOT
+
+BASE = "https://college.example/microcredentials/"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site") / "dist"
+    urls = freeze(DEMO, out, BASE)
+    return out, urls
+
+
+def local_target(out: Path, link: str, prefix: str) -> Path | None:
+    """The file a link points at in the build, or None for an outside link."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or not parts.path.startswith(prefix):
+        return None
+    path = out / unquote(parts.path[len(prefix) :])
+    return path / "index.html" if link.split("?")[0].endswith("/") else path
+
+
+def test_every_page_is_built_and_drafts_are_not(built, demo_catalogue):
+    out, urls = built
+    for entry in demo_catalogue.entries:
+        page = out / "credentials" / entry.slug / "index.html"
+        assert page.exists() != entry.draft, entry.slug
+        assert (out / "api" / "credentials" / f"{entry.slug}.json").exists() != entry.draft
+    for name in [
+        "index.html",
+        "search/index.html",
+        "browse/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "credentials.csv",
+        "api/credentials.json",
+        "static/css/site.css",
+        MARKER,
+    ]:
+        assert (out / name).exists(), name
+    assert not (out / "api" / "search.json").exists()
+    assert not (out / "content-errors").exists()
+    assert len(list((out / "browse").glob("*/*/index.html"))) > 100
+
+
+def test_every_internal_link_and_asset_resolves(built):
+    out, _ = built
+    prefix = urlsplit(BASE).path
+    checked = 0
+    for page in out.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for link in re.findall(r'(?:href|src)="([^"]+)"', html):
+            link = link.replace("&amp;", "&")
+            assert not link.startswith("/") or link.startswith(prefix), (page, link)
+            target = local_target(out, link, prefix)
+            if target is not None:
+                assert target.exists(), (page, link)
+                checked += 1
+    assert checked > 5000
+
+
+def test_sitemap_and_robots_use_the_base_url(built, demo_catalogue):
+    out, _ = built
+    sitemap = (out / "sitemap.xml").read_text()
+    assert f"<loc>{BASE}credentials/ev-battery-diagnostics-advanced/</loc>" in sitemap
+    for entry in demo_catalogue.entries:
+        assert (f"/credentials/{entry.slug}/<" in sitemap) != entry.draft
+    assert f"Sitemap: {BASE}sitemap.xml" in (out / "robots.txt").read_text()
+
+
+def test_rebuild_replaces_everything(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "search", content)
+    out = tmp_path / "dist"
+    freeze(content, out)
+    assert (out / "credentials" / "zeta-grid" / "index.html").exists()
+    (content / "credentials" / "zeta-grid.md").unlink()
+    freeze(content, out)
+    assert not (out / "credentials" / "zeta-grid").exists()
+    assert (out / "credentials" / "alpha-data" / "index.html").exists()
+
+
+def test_refuses_a_folder_that_is_not_a_build(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.docx").write_text("precious")
+    with pytest.raises(BuildError, match="not a catalogue build"):
+        freeze(DATA / "search", out)
+    assert (out / "thesis.docx").read_text() == "precious"
+    file = tmp_path / "file"
+    file.write_text("x")
+    with pytest.raises(BuildError, match="is a file"):
+        freeze(DATA / "search", file)
+
+
+def test_build_py_and_catalogue_build_agree(tmp_path):
+    for n, command in enumerate(
+        [[sys.executable, str(ROOT / "build.py")], [sys.executable, "-m", "catalogue.cli", "build"]]
+    ):
+        out = tmp_path / f"out{n}"
+        result = subprocess.run(
+            command + ["--content", str(DATA / "search"), "--out", str(out)],
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().endswith(f"into {out}")
+    first = sorted(p.relative_to(tmp_path / "out0") for p in (tmp_path / "out0").rglob("*"))
+    second = sorted(p.relative_to(tmp_path / "out1") for p in (tmp_path / "out1").rglob("*"))
+    assert first == second
+    refused = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "--content",
+            str(DATA / "search"),
+            "--out",
+            str(ROOT / "catalogue"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("build: ") and "Traceback" not in refused.stderr
+
+
+def test_header_configs_for_static_hosts(built):
+    out, _ = built
+    netlify = (out / "_headers").read_text()
+    assert netlify.startswith("/microcredentials/*\n")
+    assert "  Content-Security-Policy: default-src 'self'" in netlify
+    assert "  X-Content-Type-Options: nosniff" in netlify
+    apache = (out / ".htaccess").read_text()
+    assert "ErrorDocument 404 /microcredentials/404.html" in apache
+    assert 'Header always set X-Frame-Options "DENY"' in apache
+    nginx = (out / "nginx.conf.example").read_text()
+    assert "location /microcredentials/ {" in nginx
+    assert 'add_header Referrer-Policy "strict-origin-when-cross-origin" always;' in nginx
+
+
+def test_static_pages_link_to_browse_pages_not_to_server_searches(built):
+    out, _ = built
+    search = (out / "search" / "index.html").read_text()
+    home = (out / "index.html").read_text()
+    assert 'data-total="60"' in search
+    assert "/microcredentials/browse/delivery/online/" in search
+    assert "<form" not in search and "<form" not in home
+    for page in out.rglob("*.html"):
+        assert "/search/?" not in page.read_text(), page
