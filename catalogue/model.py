@@ -358,22 +358,21 @@ class Facet:
         return self.labels.get(value, LABELS.get(value, value))
 
 
+def _band_facet(name: str, label: str, bands, attr: str) -> Facet:
+    """A facet whose values are numeric bands of one field, in the bands' order."""
+    return Facet(
+        name,
+        label,
+        lambda c: _band(bands, getattr(c, attr)),
+        tuple(key for key, _, _ in bands),
+        {key: text for key, text, _ in bands},
+    )
+
+
 FACETS: tuple[Facet, ...] = (
     Facet("delivery", "Delivery mode", lambda c: [c.delivery], DELIVERY_MODES),
-    Facet(
-        "cost_band",
-        "Cost",
-        lambda c: _band(COST_BANDS, c.cost),
-        tuple(k for k, _, _ in COST_BANDS),
-        {k: lbl for k, lbl, _ in COST_BANDS},
-    ),
-    Facet(
-        "hours_band",
-        "Learning hours",
-        lambda c: _band(HOURS_BANDS, c.hours),
-        tuple(k for k, _, _ in HOURS_BANDS),
-        {k: lbl for k, lbl, _ in HOURS_BANDS},
-    ),
+    _band_facet("cost_band", "Cost", COST_BANDS, "cost"),
+    _band_facet("hours_band", "Learning hours", HOURS_BANDS, "hours"),
     Facet(
         "start",
         "Start",

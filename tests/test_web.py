@@ -132,16 +132,21 @@ def test_entry_page_shows_every_field_and_jsonld(client):
     assert data["educationalCredentialAwarded"]["@type"] == "EducationalOccupationalCredential"
 
 
-def test_jsonld_cannot_close_its_script_element(tmp_path):
+def edited_app(tmp_path, old: str, new: str, slug: str = "alpha-data", **settings):
+    """An app over a copy of the search test content with one line of one entry changed."""
     content = tmp_path / "content"
     shutil.copytree(DATA / "search", content)
-    entry = content / "credentials" / "alpha-data.md"
-    entry.write_text(
-        entry.read_text().replace(
-            "title: Data Literacy for Managers", 'title: "Data </script><script>alert(1)</script>"'
-        )
+    entry = content / "credentials" / f"{slug}.md"
+    entry.write_text(entry.read_text().replace(old, new))
+    return create_app(content, index_dir=tmp_path / "index", **settings)
+
+
+def test_jsonld_cannot_close_its_script_element(tmp_path):
+    app = edited_app(
+        tmp_path,
+        "title: Data Literacy for Managers",
+        'title: "Data </script><script>alert(1)</script>"',
     )
-    app = create_app(content, index_dir=tmp_path / "index")
     html = app.test_client().get("/credentials/alpha-data/").get_data(as_text=True)
     assert "<script>alert(1)" not in html
     assert json.loads(Page(html).jsonld[0])["name"] == "Data </script><script>alert(1)</script>"
@@ -187,15 +192,9 @@ def test_api_credentials(client):
 
 
 def test_csv_export_and_formula_neutralising(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(DATA / "search", content)
-    entry = content / "credentials" / "alpha-data.md"
-    entry.write_text(
-        entry.read_text().replace(
-            "title: Data Literacy for Managers", "title: '=HYPERLINK(\"http://x.example\")'"
-        )
+    app = edited_app(
+        tmp_path, "title: Data Literacy for Managers", "title: '=HYPERLINK(\"http://x.example\")'"
     )
-    app = create_app(content, index_dir=tmp_path / "index")
     response = app.test_client().get("/credentials.csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
