@@ -136,7 +136,7 @@ def main() -> None:
         entries = load(folder).published()
         print(f"{size} entries loaded", flush=True)
         start = time.perf_counter()
-        engine = SearchEngine(entries, Path(tempfile.mkdtemp(prefix="bench-index-")))
+        engine = SearchEngine(entries, ROOT / "bench" / "out" / f"index-{size}")
         build = time.perf_counter() - start
         batch = requests(engine, 600)
         answer = engine.answer
