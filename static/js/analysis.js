@@ -1,0 +1,313 @@
+// The server's search analysis, ported exactly from Whoosh (whoosh-reloaded 2.7.5):
+//
+//   RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter()
+//     | StemFilter()
+//
+// analyse(text) returns what `[t.text for t in ANALYZER(text)]` returns in
+// catalogue/search.py. Character classes, lowercasing and accent folding come from tables
+// generated from Python's Unicode database (./unicode-tables.js), not from the browser's, so
+// the tokens do not depend on the browser's Unicode version. Lengths are counted in code
+// points, as Python counts them.
+
+import {
+  ACCENT_PAIRS,
+  CASED_RANGES,
+  CASE_IGNORABLE_RANGES,
+  LOWER_MULTI,
+  LOWER_RUNS,
+  WORD_RANGES,
+} from "./unicode-tables.js";
+
+// whoosh.analysis.filters.STOP_WORDS
+export const STOP_WORDS = new Set([
+  "a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "have", "if",
+  "in", "is", "it", "may", "not", "of", "on", "or", "tbd", "that", "the", "this", "to",
+  "us", "we", "when", "will", "with", "yet", "you", "your",
+]);
+
+const STOP_MIN_SIZE = 2;
+
+// ---- Unicode tables -------------------------------------------------------------------
+
+// Sorted boundaries [start0, end0, start1, end1, ...]; a code point is in the set when
+// the number of boundaries <= it is odd.
+function decodeRanges(text) {
+  const nums = text.split(",").map((s) => parseInt(s, 36));
+  const out = new Uint32Array(nums.length);
+  let prev = 0;
+  for (let i = 0; i < nums.length; i += 2) {
+    out[i] = prev + nums[i];
+    out[i + 1] = out[i] + nums[i + 1];
+    prev = out[i + 1];
+  }
+  return out;
+}
+
+function inRanges(bounds, cp) {
+  let lo = 0;
+  let hi = bounds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (bounds[mid] <= cp) lo = mid + 1;
+    else hi = mid;
+  }
+  return (lo & 1) === 1;
+}
+
+const WORD = decodeRanges(WORD_RANGES);
+const CASE_IGNORABLE = decodeRanges(CASE_IGNORABLE_RANGES);
+const CASED = decodeRanges(CASED_RANGES);
+
+const ASCII_WORD = new Uint8Array(128);
+for (let cp = 0; cp < 128; cp++) ASCII_WORD[cp] = inRanges(WORD, cp) ? 1 : 0;
+
+function isWord(cp) {
+  return cp < 128 ? ASCII_WORD[cp] === 1 : inRanges(WORD, cp);
+}
+
+const LOWER = new Map();
+{
+  const nums = LOWER_RUNS.split(",").map((s) => parseInt(s, 36));
+  let start = 0;
+  for (let i = 0; i < nums.length; i += 4) {
+    start += nums[i];
+    const [count, step, delta] = [nums[i + 1], nums[i + 2], nums[i + 3]];
+    for (let k = 0; k < count; k++) {
+      const cp = start + k * step;
+      LOWER.set(cp, String.fromCodePoint(cp + delta));
+    }
+  }
+  for (const [cp, low] of Object.entries(LOWER_MULTI)) LOWER.set(Number(cp), low);
+}
+
+const ACCENTS = new Map();
+for (let i = 0; i < ACCENT_PAIRS.length; i += 2) {
+  ACCENTS.set(ACCENT_PAIRS[i], ACCENT_PAIRS[i + 1]);
+}
+
+// ---- Lowercase and accent folding -----------------------------------------------------
+
+const CAPITAL_SIGMA = 0x3a3;
+
+// Python's handle_capital_sigma (Objects/unicodeobject.c): final sigma when preceded by a
+// cased character and not followed by one, skipping case-ignorable characters both ways.
+function sigma(cps, i) {
+  let j = i - 1;
+  while (j >= 0 && inRanges(CASE_IGNORABLE, cps[j])) j--;
+  let final = j >= 0 && inRanges(CASED, cps[j]);
+  if (final && i + 1 < cps.length) {
+    j = i + 1;
+    while (j < cps.length && inRanges(CASE_IGNORABLE, cps[j])) j++;
+    final = j === cps.length || !inRanges(CASED, cps[j]);
+  }
+  return final ? "\u03c2" : "\u03c3";
+}
+
+/** Python's str.lower(). */
+export function lower(text) {
+  if (/^[\x00-\x40\x5b-\x7f]*$/.test(text)) return text; // no A-Z, nothing outside ASCII
+  const cps = Array.from(text, (c) => c.codePointAt(0));
+  let out = "";
+  for (let i = 0; i < cps.length; i++) {
+    const cp = cps[i];
+    if (cp === CAPITAL_SIGMA) out += sigma(cps, i);
+    else out += LOWER.get(cp) ?? String.fromCodePoint(cp);
+  }
+  return out;
+}
+
+/** str.translate(accent_map) */
+export function foldAccents(text) {
+  let out = "";
+  for (const c of text) out += ACCENTS.get(c) ?? c;
+  return out;
+}
+
+/** Lowercase, then fold accents: Whoosh's LowercaseFilter then CharsetFilter(accent_map). */
+export function fold(text) {
+  return foldAccents(lower(text));
+}
+
+// ---- Tokenizer ------------------------------------------------------------------------
+
+const STAR = 0x2a;
+const DOT = 0x2e;
+
+function isTokenChar(cp) {
+  return cp === STAR || isWord(cp);
+}
+
+/**
+ * The matches of RegexTokenizer's default pattern, `[\w\*]+(\.?[\w\*]+)*`, in order:
+ * runs of word characters (or "*") joined by single dots.
+ */
+export function tokenize(text) {
+  const tokens = [];
+  const n = text.length;
+  const at = (i) => (i < n ? text.codePointAt(i) : -1);
+  const width = (cp) => (cp > 0xffff ? 2 : 1);
+  let i = 0;
+  while (i < n) {
+    let cp = at(i);
+    if (!isTokenChar(cp)) {
+      i += width(cp);
+      continue;
+    }
+    const start = i;
+    for (;;) {
+      while (i < n && isTokenChar((cp = at(i)))) i += width(cp);
+      if (at(i) === DOT && isTokenChar(at(i + 1))) i += 1;
+      else break;
+    }
+    tokens.push(text.slice(start, i));
+  }
+  return tokens;
+}
+
+// ---- Porter stemmer (whoosh/lang/porter.py) -------------------------------------------
+//
+// Python's `$` also matches before a final newline and its `.` is any character but a
+// newline; `match` anchors at the start only. The patterns below keep those meanings.
+
+const END = "(?=\\n?$)";
+const rx = (source) => new RegExp(source.replaceAll("$", END), "u");
+
+const STEP2_LIST = {
+  ational: "ate", tional: "tion", enci: "ence", anci: "ance", izer: "ize", bli: "ble",
+  alli: "al", entli: "ent", eli: "e", ousli: "ous", ization: "ize", ation: "ate",
+  ator: "ate", alism: "al", iveness: "ive", fulness: "ful", ousness: "ous", aliti: "al",
+  iviti: "ive", biliti: "ble", logi: "log",
+};
+
+const STEP3_LIST = {
+  icate: "ic", ative: "", alize: "al", iciti: "ic", ical: "ic", ful: "", ness: "",
+};
+
+const V = "[aeiouy]";
+const CS = "[^aeiouy]+";
+const VS = "[aeiou]+";
+
+const MGR0 = rx(`^(${CS})?${VS}${CS}`);
+const MEQ1 = rx(`^(${CS})?${VS}${CS}(${VS})?$`);
+const MGR1 = rx(`^(${CS})?${VS}${CS}${VS}${CS}`);
+const S_V = rx(`^(${CS})?${V}`);
+const C_V = rx(`^${CS}${V}[^aeiouwxy]$`);
+
+const ED_ING = rx("^([^\\n]*)(ed|ing)$");
+const AT_BL_IZ = rx("^(at|bl|iz)$");
+const STEP1B = rx("^([^aeiouylsz])\\1$");
+const STEP2 = rx(
+  "^([^\\n]+?)(ational|tional|enci|anci|izer|bli|alli|entli|eli|ousli|ization|ation|" +
+    "ator|alism|iveness|fulness|ousness|aliti|iviti|biliti|logi)$",
+);
+const STEP3 = rx("^([^\\n]+?)(icate|ative|alize|iciti|ical|ful|ness)$");
+const STEP4_1 = rx(
+  "^([^\\n]+?)(al|ance|ence|er|ic|able|ible|ant|ement|ment|ent|ou|ism|ate|iti|ous|ive|ize)$",
+);
+const STEP4_2 = rx("^([^\\n]+?)(s|t)(ion)$");
+const STEP5 = rx("^([^\\n]+?)e$");
+
+// Code-point-aware helpers for the few places porter.py indexes or measures the word.
+const cpLength = (s) => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+const dropLast = (s, k) => Array.from(s).slice(0, -k).join("");
+
+/** whoosh.lang.porter.stem */
+export function stem(word) {
+  let w = word;
+  if (cpLength(w) < 3) return w;
+
+  const firstIsY = w[0] === "y";
+  if (firstIsY) w = "Y" + w.slice(1);
+
+  // Step 1a
+  if (w.endsWith("s")) {
+    if (w.endsWith("sses")) w = w.slice(0, -2);
+    else if (w.endsWith("ies")) w = w.slice(0, -2);
+    else if (Array.from(w).at(-2) !== "s") w = w.slice(0, -1);
+  }
+
+  // Step 1b
+  if (w.endsWith("eed")) {
+    const s = w.slice(0, -3);
+    if (MGR0.test(s)) w = w.slice(0, -1);
+  } else {
+    const m = ED_ING.exec(w);
+    if (m) {
+      const s = m[1];
+      if (S_V.test(s)) {
+        w = s;
+        if (AT_BL_IZ.test(w)) w += "e";
+        else if (STEP1B.test(w)) w = dropLast(w, 1);
+        else if (C_V.test(w)) w += "e";
+      }
+    }
+  }
+
+  // Step 1c
+  if (w.endsWith("y")) {
+    const s = w.slice(0, -1);
+    if (S_V.test(s)) w = s + "i";
+  }
+
+  // Step 2
+  let m = STEP2.exec(w);
+  if (m && MGR0.test(m[1])) w = m[1] + STEP2_LIST[m[2]];
+
+  // Step 3
+  m = STEP3.exec(w);
+  if (m && MGR0.test(m[1])) w = m[1] + STEP3_LIST[m[2]];
+
+  // Step 4
+  m = STEP4_1.exec(w);
+  if (m) {
+    if (MGR1.test(m[1])) w = m[1];
+  } else {
+    m = STEP4_2.exec(w);
+    if (m) {
+      const s = m[1] + m[2];
+      if (MGR1.test(s)) w = s;
+    }
+  }
+
+  // Step 5
+  m = STEP5.exec(w);
+  if (m) {
+    const s = m[1];
+    if (MGR1.test(s) || (MEQ1.test(s) && !C_V.test(s))) w = s;
+  }
+
+  if (w.endsWith("ll") && MGR1.test(w)) w = w.slice(0, -1);
+
+  if (firstIsY) w = "y" + w.slice(1);
+
+  return w;
+}
+
+// ---- The whole chain ------------------------------------------------------------------
+
+const stemCache = new Map();
+
+function cachedStem(word) {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = stem(word);
+    if (stemCache.size >= 50000) stemCache.clear();
+    stemCache.set(word, s);
+  }
+  return s;
+}
+
+/** `[t.text for t in ANALYZER(text)]`: every token after the whole chain, in order. */
+export function analyse(text) {
+  const out = [];
+  for (const token of tokenize(text)) {
+    const t = fold(token);
+    if (cpLength(t) < STOP_MIN_SIZE || STOP_WORDS.has(t)) continue;
+    out.push(cachedStem(t));
+  }
+  return out;
+}

@@ -1,0 +1,14 @@
+// Reads JSON strings, one a line, on stdin; writes one JSON line per input: the result of
+// analyse (or the function named as the first argument: analyse, fold, stem, tokenize).
+import { createInterface } from "node:readline";
+import * as analysis from "../../static/js/analysis.js";
+
+const name = process.argv[2] ?? "analyse";
+const fn = analysis[name];
+if (typeof fn !== "function") throw new Error(`no function ${name}`);
+
+const out = [];
+for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+  if (line) out.push(JSON.stringify(fn(JSON.parse(line))));
+}
+process.stdout.write(out.join("\n") + "\n");
