@@ -169,7 +169,7 @@ def entry(i: int, rng: random.Random) -> tuple[str, str]:
     hours = rng.choice([6, 10, 12, 15, 20, 24, 30, 36, 40, 45, 60, 80, 120, 160, 240])
     weeks = rng.randint(1, 11)
     cost = rng.choice([0, 0, 95, 150, 225, 300, 450, 650, 800, 995, 1200, 1500, 2400])
-    skills = [f"{rng.choice(VERBS).capitalize()} {topic} {rng.choice(NOUNS)}" for _ in range(3)]
+    skills = [f"{verb.capitalize()} {topic} {rng.choice(NOUNS)}" for verb in rng.sample(VERBS, 3)]
     partners = rng.sample(PARTNERS, rng.randint(1, 2))
     lines = [
         "---",

@@ -1,4 +1,5 @@
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -145,3 +146,23 @@ def test_schema_accepts_every_demo_entry(demo_catalogue):
 
 def test_field_reference_is_in_step_with_the_table():
     assert (ROOT / "docs" / "fields.md").read_text(encoding="utf-8") == schema.fields_markdown()
+
+
+def test_generated_catalogues_are_valid(tmp_path):
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.pop(0)
+    catalogue = load(generate(300, tmp_path / "gen"))
+    assert [str(e) for e in catalogue.errors] == []
+    assert len(catalogue.entries) == 300
+
+
+def test_check_output_can_be_cut_short(monkeypatch):
+    # `catalogue check | head -1`: the reader goes away; no traceback, exit 1.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with open(write_end, "w", buffering=1) as broken:
+        monkeypatch.setattr(sys, "stdout", broken)
+        assert cli.main(["check", str(DEMO)]) == 1
