@@ -241,10 +241,6 @@ class SearchRequest:
             values.append(value)
         return self.args(filters=filters, page=1)
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.q or self.filters or self.ranges)
-
 
 def _number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(value)
