@@ -106,12 +106,6 @@ def register_static_routes(app) -> None:
         return Response("\n".join(lines) + "\n", mimetype="text/plain")
 
 
-def header_lines() -> list[tuple[str, str]]:
-    from .web import SECURITY_HEADERS
-
-    return list(SECURITY_HEADERS.items())
-
-
 def write_header_configs(out: Path, prefix: str) -> None:
     """Write the security headers and the 404 page for common static hosts.
 
@@ -119,7 +113,9 @@ def write_header_configs(out: Path, prefix: str) -> None:
     hosts (`_headers`), Apache (`.htaccess`) and nginx (`nginx.conf.example`, to copy
     into a server block) what the live server would send.
     """
-    headers = header_lines()
+    from .web import SECURITY_HEADERS
+
+    headers = SECURITY_HEADERS.items()
     (out / "_headers").write_text(
         f"{prefix}*\n" + "".join(f"  {name}: {value}\n" for name, value in headers)
     )

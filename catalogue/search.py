@@ -300,7 +300,8 @@ def _ranks(items, key) -> list[int]:
     return ranks
 
 
-def _order_of(ranks: list[int]) -> list[int]:
+def _inverse(ranks: list[int]) -> list[int]:
+    """Invert a permutation: ranks[i] = p becomes order[p] = i."""
     order = [0] * len(ranks)
     for i, position in enumerate(ranks):
         order[position] = i
@@ -335,13 +336,15 @@ def _postings(matcher) -> Iterator[tuple[int, float]]:
 _DIGITS = bytes.maketrans(b"01", b"\x00\x01")
 
 
+def flags_of(bits: int) -> bytes:
+    """Return one byte per position, 1 where `bits` has the bit set (trailing 0s dropped)."""
+    # bin() lists the bits, highest first; reversed and mapped to 0/1 bytes, all in C.
+    return bin(bits)[:1:-1].encode("ascii").translate(_DIGITS) if bits else b""
+
+
 def members(bits: int) -> list[int]:
     """Return the positions of the set bits of `bits`, in order."""
-    if not bits:
-        return []
-    # bin() lists the bits, highest first; reversed and mapped to 0/1 bytes, they select
-    # positions with itertools.compress, all in C.
-    flags = bin(bits)[:1:-1].encode("ascii").translate(_DIGITS)
+    flags = flags_of(bits)
     return list(compress(range(len(flags)), flags))
 
 
@@ -365,19 +368,15 @@ class SearchEngine:
         self._terms: OrderedDict[str, tuple[int, Scores]] = OrderedDict()
         self._cached_bytes = 0
         position = {e.slug: i for i, e in enumerate(entries)}
-        with self.index.searcher() as searcher:
-            self.doc_to_entry = [0] * searcher.doc_count_all()
-            for docnum, stored in searcher.iter_docs():
-                self.doc_to_entry[docnum] = position[stored["slug"]]
-        self.entry_to_doc = [0] * self.size
-        with self.index.searcher() as searcher:
-            reader = searcher.reader()
-            docs = range(len(self.doc_to_entry))
-            self.lengths = {
-                name: [reader.doc_field_length(d, name) for d in docs] for name, _ in TEXT_FIELDS
-            }
-        for docnum, i in enumerate(self.doc_to_entry):
-            self.entry_to_doc[i] = docnum
+        reader = self._searcher.reader()
+        self.doc_to_entry = [0] * reader.doc_count_all()
+        for docnum, stored in reader.iter_docs():
+            self.doc_to_entry[docnum] = position[stored["slug"]]
+        self.entry_to_doc = _inverse(self.doc_to_entry)
+        docs = range(len(self.doc_to_entry))
+        self.lengths = {
+            name: [reader.doc_field_length(d, name) for d in docs] for name, _ in TEXT_FIELDS
+        }
         self.values = {f.name: [f.values(e) for e in entries] for f in FACETS}
         self.bits: dict[str, dict[str, int]] = {}
         for facet in FACETS:
@@ -400,7 +399,7 @@ class SearchEngine:
                 lambda i: (-(u.toordinal() if (u := entries[i].updated) else 0), rank[i]),
             ),
         }
-        self.sort_orders = {name: _order_of(ranks) for name, ranks in self.sort_ranks.items()}
+        self.sort_orders = {name: _inverse(ranks) for name, ranks in self.sort_ranks.items()}
         # Display order within a facet without a fixed order: by count, then by this key.
         self.value_keys = {
             f: {v: (sort_key(v), v) for v in table} for f, table in self.bits.items()
@@ -573,7 +572,7 @@ class SearchEngine:
         total = final.bit_count()
         pages = max(1, math.ceil(total / page_size))
         page = min(request.page, pages)
-        ordered = self._order(members(final), request.effective_sort, terms, page * page_size)
+        ordered = self._order(final, request.effective_sort, terms, page * page_size)
         chosen = ordered[(page - 1) * page_size : page * page_size]
         suggestion = self._suggest(request, total) if terms and total < 3 else None
         return SearchResults(
@@ -610,28 +609,38 @@ class SearchEngine:
             for v in values
         ]
 
-    def _order(self, ids: list[int], sort: str, terms: list[str], needed: int) -> list[int]:
-        """Return the first `needed` of `ids` in the order of `sort`; ties by title, slug."""
+    def _order(self, final: int, sort: str, terms: list[str], needed: int) -> list[int]:
+        """Return the first `needed` entries of `final` in the order of `sort`.
+
+        Ties break by title, then slug.
+        """
         if sort == "relevance":
-            per_term = [self._term(t)[1] for t in terms]
-            totals = list(map(per_term[0].__getitem__, ids))
-            for scores in per_term[1:]:  # summed term by term, as Whoosh's And sums them
-                totals = list(map(add, totals, map(scores.__getitem__, ids)))
+            ids = members(final)
             keyed = list(
-                zip(map(neg, totals), map(self.title_rank.__getitem__, ids), ids, strict=True)
+                zip(
+                    map(neg, self._totals(terms, ids)),
+                    map(self.title_rank.__getitem__, ids),
+                    ids,
+                    strict=True,
+                )
             )
             top = heapq.nsmallest(needed, keyed) if needed < len(ids) // 4 else sorted(keyed)
             return [i for _, _, i in top]
         # A fixed order: walk it and keep members, stopping once enough are found.
-        flags = bytearray(self.size)
-        for i in ids:
-            flags[i] = 1
+        flags = flags_of(final).ljust(self.size, b"\x00")
         return list(islice(filter(flags.__getitem__, self.sort_orders[sort]), needed))
 
-    def _scores(self, terms: list[str], ids: list[int]) -> dict[int, float]:
-        """Each entry's total score for `terms` (used by tests and the static export)."""
+    def _totals(self, terms: list[str], ids: list[int]) -> list[float]:
+        """Each entry's score for `terms`, summed term by term as Whoosh's And sums them."""
         per_term = [self._term(t)[1] for t in terms]
-        return {i: sum(scores[i] for scores in per_term) for i in ids}
+        totals = list(map(per_term[0].__getitem__, ids))
+        for scores in per_term[1:]:
+            totals = list(map(add, totals, map(scores.__getitem__, ids)))
+        return totals
+
+    def _scores(self, terms: list[str], ids: list[int]) -> dict[int, float]:
+        """Each entry's score for `terms`, by entry (what the tests compare with Whoosh)."""
+        return dict(zip(ids, self._totals(terms, ids), strict=True))
 
     def _suggest(self, request: SearchRequest, total: int) -> str | None:
         """A query with misspelt words replaced, if it finds more; None otherwise."""
