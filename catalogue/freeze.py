@@ -19,9 +19,11 @@ from urllib.parse import urlsplit
 from flask import Response, render_template, url_for
 from flask_frozen import Freezer, FrozenFlaskWarning
 
+from .export import export, facet_file
 from .model import FACETS
 
 MARKER = ".catalogue-build"
+SEARCH_DATA = "search-data"  # the folder of the browser's search files
 SKIPPED_ENDPOINTS = {"api_search", "content_errors"}
 
 
@@ -72,6 +74,10 @@ def freeze(
             STATIC_BUILD=True,  # pages link to browse pages instead of server searches
         )
         register_static_routes(app)
+        search_files = export_search(app, base_url)
+        app.config["SEARCH_INDEX"] = (
+            f"{_root_path(base_url)}{SEARCH_DATA}/{facet_file(search_files)}"
+        )
         freezer = CatalogueFreezer(app, with_no_argument_rules=False)
         register_generators(freezer)
         urls = []
@@ -81,14 +87,37 @@ def freeze(
                 urls.append(page.url)
                 if progress:
                     progress(page.url)
+        for name, data in search_files.items():
+            path = scratch / SEARCH_DATA / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            urls.append(f"/{SEARCH_DATA}/{name}")
         (scratch / MARKER).write_text("Built by `catalogue build`; safe to replace.\n")
-        write_header_configs(scratch, urlsplit(base_url or "/").path.rstrip("/") + "/")
+        write_header_configs(scratch, _root_path(base_url))
         if out.exists():
             shutil.rmtree(out)
         shutil.move(str(scratch), str(out))
         return urls
     finally:
         shutil.rmtree(scratch_root, ignore_errors=True)
+
+
+def _root_path(base_url: str | None) -> str:
+    """The path the site lives under, with a slash at each end: "/" or "/micro/"."""
+    return urlsplit(base_url or "/").path.rstrip("/") + "/"
+
+
+def export_search(app, base_url: str | None) -> dict[str, bytes]:
+    """The browser's search files (see catalogue/export.py), cards rendered as the
+    search page renders them, with links under `base_url`."""
+    engine = app.extensions["catalogue"].engine
+    with app.test_request_context("/", base_url=base_url or "http://localhost/"):
+        template = app.jinja_env.from_string(
+            '{% from "_macros.html" import card with context %}{{ card(e) }}'
+        )
+        context: dict = {}
+        app.update_template_context(context)
+        return export(engine, lambda e: template.render(context, e=e))
 
 
 def register_static_routes(app) -> None:

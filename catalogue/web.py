@@ -205,6 +205,7 @@ def register(app: Flask) -> None:
             search_url=search_url,
             highlight=highlight,
             terms=set(req.terms),
+            search_index=app.config.get("SEARCH_INDEX"),
         )
 
     @app.route("/api/search.json")

@@ -17,6 +17,7 @@ import {
   LOWER_RUNS,
   WORD_RANGES,
 } from "./unicode-tables.js";
+import { decodeRanges, inRanges } from "./ranges.js";
 
 // whoosh.analysis.filters.STOP_WORDS
 export const STOP_WORDS = new Set([
@@ -26,33 +27,6 @@ export const STOP_WORDS = new Set([
 ]);
 
 const STOP_MIN_SIZE = 2;
-
-// ---- Unicode tables -------------------------------------------------------------------
-
-// Sorted boundaries [start0, end0, start1, end1, ...]; a code point is in the set when
-// the number of boundaries <= it is odd.
-function decodeRanges(text) {
-  const nums = text.split(",").map((s) => parseInt(s, 36));
-  const out = new Uint32Array(nums.length);
-  let prev = 0;
-  for (let i = 0; i < nums.length; i += 2) {
-    out[i] = prev + nums[i];
-    out[i + 1] = out[i] + nums[i + 1];
-    prev = out[i + 1];
-  }
-  return out;
-}
-
-function inRanges(bounds, cp) {
-  let lo = 0;
-  let hi = bounds.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (bounds[mid] <= cp) lo = mid + 1;
-    else hi = mid;
-  }
-  return (lo & 1) === 1;
-}
 
 const WORD = decodeRanges(WORD_RANGES);
 const CASE_IGNORABLE = decodeRanges(CASE_IGNORABLE_RANGES);
@@ -139,10 +113,10 @@ function isTokenChar(cp) {
 
 /**
  * The matches of RegexTokenizer's default pattern, `[\w\*]+(\.?[\w\*]+)*`, in order:
- * runs of word characters (or "*") joined by single dots.
+ * runs of word characters (or "*") joined by single dots, as [start, end) offsets.
  */
-export function tokenize(text) {
-  const tokens = [];
+export function tokenSpans(text) {
+  const spans = [];
   const n = text.length;
   const at = (i) => (i < n ? text.codePointAt(i) : -1);
   const width = (cp) => (cp > 0xffff ? 2 : 1);
@@ -159,9 +133,14 @@ export function tokenize(text) {
       if (at(i) === DOT && isTokenChar(at(i + 1))) i += 1;
       else break;
     }
-    tokens.push(text.slice(start, i));
+    spans.push([start, i]);
   }
-  return tokens;
+  return spans;
+}
+
+/** The tokens themselves: what RegexTokenizer yields. */
+export function tokenize(text) {
+  return tokenSpans(text).map(([start, end]) => text.slice(start, end));
 }
 
 // ---- Porter stemmer (whoosh/lang/porter.py) -------------------------------------------

@@ -14,3 +14,8 @@ document.addEventListener("change", (event) => {
   if (select.form.requestSubmit) select.form.requestSubmit();
   else select.form.submit();
 });
+
+// Parts of a static build that need JavaScript (the search forms) are hidden in its HTML,
+// and the notes written for visitors without JavaScript are hidden here.
+for (const el of document.querySelectorAll("[data-js-only]")) el.hidden = false;
+for (const el of document.querySelectorAll("[data-no-js]")) el.hidden = true;

@@ -1,0 +1,174 @@
+"""Export what the browser needs to answer searches on the static site.
+
+The static site answers `/search/?...` in the browser (static/js/search-engine.js) with
+the same results, order and counts as the server. Everything here is read from the
+server's own `SearchEngine` and Whoosh index, so the two cannot drift apart:
+
+- the facet part (`facets.<hash>.json`, loaded with the search page): each entry's facet
+  values, cost, hours, weeks and update date, its rank in title order, and each facet's
+  values in display order with their labels;
+- the text part (`text.<hash>.json`, loaded when a query first has words): per text field,
+  the postings (entry, frequency) of every term, the field length of every entry as
+  Whoosh stored it (quantised to a byte, so not recomputed), the average field length,
+  and the inverse document frequency of every document frequency that occurs (computed
+  here because the browser's `Math.log` differs from C's in the last bit for about 3%
+  of the values a catalogue needs, enough to reorder ties);
+- one HTML fragment per entry (`cards-<hash>/<n>.html`), the card the server renders,
+  fetched for the entries on the page being shown.
+
+File names carry a hash of their content, so a host can cache them for ever.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable
+
+from .model import FACETS, Credential
+from .search import (
+    MAX_PAGE,
+    MAX_PARAM_VALUES,
+    MAX_QUERY_CHARS,
+    MAX_VALUES_PER_FACET,
+    PAGE_SIZE,
+    SORTS,
+    TEXT_FIELDS,
+    SearchEngine,
+    _postings,
+)
+
+FORMAT = 1  # bump when the layout of the exported files changes
+
+
+def _json(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+def facet_part(engine: SearchEngine) -> dict:
+    """Facet values, numbers and title ranks of every entry, in the engine's entry order."""
+    entries = engine.entries
+    facets = []
+    for facet in FACETS:
+        keys = engine.value_keys[facet.name]
+        rank = {v: i for i, v in enumerate(facet.order)}
+        # Display order: a fixed order first where the facet has one, then by sort key.
+        values = sorted(keys, key=lambda v: (rank.get(v, len(rank)), keys[v]))
+        ids = {v: i for i, v in enumerate(values)}
+        per_entry = [[ids[v] for v in vs] for vs in engine.values[facet.name]]
+        facets.append(
+            {
+                "name": facet.name,
+                "label": facet.label,
+                "ordered": bool(facet.order),
+                "inOrder": sum(1 for v in values if v in rank),
+                "values": values,
+                "labels": {
+                    str(i): facet.label_for(v)
+                    for i, v in enumerate(values)
+                    if facet.label_for(v) != v
+                },
+                # one value per entry is the common case: then a flat list
+                "entries": per_entry
+                if any(len(vs) != 1 for vs in per_entry)
+                else [vs[0] for vs in per_entry],
+            }
+        )
+    return {
+        "format": FORMAT,
+        "size": len(entries),
+        "pageSize": PAGE_SIZE,
+        "maxPage": MAX_PAGE,
+        "maxQueryChars": MAX_QUERY_CHARS,
+        "maxParamValues": MAX_PARAM_VALUES,
+        "maxValuesPerFacet": MAX_VALUES_PER_FACET,
+        "sorts": list(SORTS),
+        "facets": facets,
+        "cost": [_number(e.cost) for e in entries],
+        "hours": [_number(e.hours) for e in entries],
+        "weeks": [_number(e.weeks) for e in entries],
+        "updated": [e.updated.toordinal() if e.updated else 0 for e in entries],
+        "titleRank": engine.title_rank,
+    }
+
+
+def text_part(engine: SearchEngine) -> dict:
+    """Per text field: postings, stored field lengths and average length; idf by df."""
+    searcher = engine._searcher
+    reader = searcher.reader()
+    count = searcher.doc_count_all()
+    doc_to_entry = engine.doc_to_entry
+    fields = []
+    frequencies: set[int] = set()
+    for name, boost in TEXT_FIELDS:
+        terms = {}
+        if name in reader.indexed_field_names():
+            for term in reader.field_terms(name):
+                df = reader.doc_frequency(name, term)
+                frequencies.add(df)
+                postings = sorted(
+                    (doc_to_entry[doc], _number(tf))
+                    for doc, tf in _postings(reader.postings(name, term))
+                )
+                deltas, last = [], 0
+                for entry, _ in postings:
+                    deltas.append(entry - last)
+                    last = entry
+                tfs = [tf for _, tf in postings]
+                # [df, deltas...] when every frequency is 1, else [df, [deltas], [tfs]]
+                terms[term] = [df, *deltas] if all(tf == 1 for tf in tfs) else [df, deltas, tfs]
+        lengths = engine.lengths[name]
+        fields.append(
+            {
+                "name": name,
+                "boost": boost,
+                "avg": searcher.avg_field_length(name) or 1,
+                # None where an entry has nothing in the field (it then has no postings)
+                "lengths": [_number(lengths[d] or 0) for d in engine.entry_to_doc],
+                "terms": terms,
+            }
+        )
+    return {
+        "format": FORMAT,
+        "size": engine.size,
+        "idf": {str(df): math.log(count / (df + 1)) + 1 for df in sorted(frequencies)},
+        "fields": fields,
+    }
+
+
+def export(engine: SearchEngine, render_card: Callable[[Credential], str]) -> dict[str, bytes]:
+    """Return the browser's search files, as {path relative to the data folder: bytes}.
+
+    The facet part names the text part and the card folder, so the page needs to know only
+    the facet part's name (see `facet_file`).
+    """
+    files: dict[str, bytes] = {}
+    text = _json(text_part(engine))
+    text_name = f"text.{_hash(text)}.json"
+    files[text_name] = text
+    cards = [render_card(e).strip().encode() for e in engine.entries]
+    digest = hashlib.sha256()
+    for card in cards:
+        digest.update(len(card).to_bytes(8, "little") + card)
+    card_dir = f"cards-{digest.hexdigest()[:12]}"
+    for i, card in enumerate(cards):
+        files[f"{card_dir}/{i}.html"] = card
+    facets = facet_part(engine)
+    facets["text"] = text_name
+    facets["cards"] = card_dir + "/"
+    data = _json(facets)
+    files[f"facets.{_hash(data)}.json"] = data
+    return files
+
+
+def facet_file(files: dict[str, bytes]) -> str:
+    return next(name for name in files if name.startswith("facets."))

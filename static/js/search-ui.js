@@ -1,0 +1,350 @@
+// The search page of a static build: answers /search/?... in the browser.
+//
+// The page arrives as the server renders /search/ with no query (the first page of every
+// entry, with facet links to the browse pages, for visitors without JavaScript). This
+// module loads the exported search files, reads the state from the URL and redraws the
+// results, chips, pagination and facets as templates/search.html draws them. Links and
+// the form keep their URLs; clicks and submits update the page without a reload and push
+// the new URL, so back, forward, bookmarks and shared links all work.
+
+import { SearchEngine, urlencode, numberText } from "./search-engine.js";
+
+const root = document.getElementById("search-app");
+const form = document.getElementById("search-form");
+const results = root.querySelector(".results-body");
+const countLine = document.getElementById("results-h");
+const sortSelect = document.getElementById("sort");
+const aside = root.querySelector(".facets");
+const searchPath = new URL(form.action, location.href).pathname;
+const siteName = document.title.replace(/^.*?Search – /, "");
+const sortLabels = new Map([...sortSelect.options].map((o) => [o.value, o.textContent]));
+const openFacets = new Set(); // facets whose "show more" the visitor opened
+const cards = new Map(); // entry -> Promise of its card's HTML
+let engine = null;
+let analysis = null;
+let current = 0; // the latest render; an older one that finishes late is dropped
+
+// ---- Small helpers ----------------------------------------------------------------------
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === false || value == null) continue;
+    el.setAttribute(name, value === true ? "" : value);
+  }
+  el.append(...children.flat().filter((c) => c != null && c !== false));
+  return el;
+}
+
+const searchUrl = (pairs) => {
+  const query = urlencode(pairs);
+  return searchPath + (query ? `?${query}` : "");
+};
+
+/** model.number_label: 40.0 as "40", 12.5 as "12.5". */
+function numberLabel(value) {
+  return Number.isInteger(value) ? numberText(value) : value.toFixed(2).replace(/0+$/, "");
+}
+
+/** web.money for the catalogue's default currency (the range filters are in dollars). */
+function money(value) {
+  if (value === 0) return "Free";
+  const digits = Number.isInteger(value) ? 0 : 2;
+  const amount = value.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  return `$${amount}`;
+}
+
+// ---- Rendering --------------------------------------------------------------------------
+
+function chips(request) {
+  const out = [];
+  if (request.q) {
+    out.push(["Search", `“${request.q}”`, engine.args(request, { q: "" })]);
+  }
+  for (const facet of engine.facets) {
+    for (const value of request.filters.get(facet.name) ?? []) {
+      const label = facet.labels[facet.ids.get(value)] ?? value;
+      out.push([facet.label, label, engine.toggled(request, facet.name, value)]);
+    }
+  }
+  for (const [name, value] of request.ranges) {
+    const ranges = new Map([...request.ranges].filter(([k]) => k !== name));
+    const label = {
+      cost_max: `up to ${money(value)}`,
+      hours_min: `${numberLabel(value)}+ hours`,
+      hours_max: `up to ${numberLabel(value)} hours`,
+      weeks_max: `up to ${numberLabel(value)} weeks`,
+    }[name];
+    out.push(["Range", label, engine.args(request, { ranges, page: 1 })]);
+  }
+  return out.map(([kind, label, pairs]) => ({ kind, label, url: searchUrl(pairs) }));
+}
+
+function pagination(answer, request) {
+  if (answer.pages <= 1) return null;
+  const link = (n, text, attrs = {}) =>
+    h("li", {}, h("a", { href: searchUrl(engine.args(request, { page: n })), ...attrs }, text));
+  const items = [];
+  const { page, pages } = answer;
+  if (page > 1) items.push(link(page - 1, "← Previous", { rel: "prev" }));
+  const first = Math.max(1, page - 2);
+  const last = Math.min(pages, page + 2);
+  const gap = () => h("li", { class: "gap", "aria-hidden": "true" }, "…");
+  if (first > 1) {
+    items.push(link(1, "1"));
+    if (first > 2) items.push(gap());
+  }
+  for (let n = first; n <= last; n++) {
+    items.push(link(n, String(n), n === page ? { "aria-current": "page" } : {}));
+  }
+  if (last < pages) {
+    if (last < pages - 1) items.push(gap());
+    items.push(link(pages, String(pages)));
+  }
+  if (page < pages) items.push(link(page + 1, "Next →", { rel: "next" }));
+  return h("nav", { class: "pagination", "aria-label": "Pages" }, h("ul", {}, items));
+}
+
+function facetValue(request, facetName, v) {
+  return h(
+    "li",
+    {},
+    h(
+      "a",
+      {
+        class: v.selected ? "facet-value is-selected" : "facet-value",
+        href: searchUrl(engine.toggled(request, facetName, v.value)),
+        "data-facet": facetName,
+        "data-value": v.value,
+      },
+      h("span", { class: "box", "aria-hidden": "true" }),
+      h("span", { class: "facet-label" }, v.label),
+      " ",
+      h("span", { class: "count" }, String(v.count)),
+      v.selected ? h("span", { class: "visually-hidden" }, " (selected; select to remove)") : null,
+    ),
+  );
+}
+
+function facetsPanel(answer, request) {
+  const groups = [];
+  for (const facet of engine.facets) {
+    const values = answer.facets[facet.name];
+    if (!values.length) continue;
+    const item = (v) => facetValue(request, facet.name, v);
+    let more = null;
+    if (values.length > 10) {
+      more = h(
+        "details",
+        { class: "more", open: openFacets.has(facet.name), "data-facet": facet.name },
+        h("summary", {}, `Show ${values.length - 10} more`),
+        h("ul", {}, values.slice(10).map(item)),
+      );
+      more.addEventListener("toggle", () => {
+        if (more.open) openFacets.add(facet.name);
+        else openFacets.delete(facet.name);
+      });
+    }
+    groups.push(
+      h(
+        "div",
+        { class: "facet" },
+        h("h3", { id: `facet-${facet.name}` }, facet.label),
+        h("ul", {}, values.slice(0, 10).map(item)),
+        more,
+      ),
+    );
+  }
+  return [h("h2", { class: "facets-title" }, "Filter"), ...groups];
+}
+
+/** Mark the words of `el`'s text whose index term is searched for, as the server does. */
+function highlight(el, terms) {
+  if (!el || !terms.size) return;
+  const text = el.textContent;
+  const parts = [];
+  let last = 0;
+  for (const [start, end] of analysis.tokenSpans(text)) {
+    const word = text.slice(start, end);
+    if (!terms.has(analysis.stem(analysis.fold(word)))) continue;
+    parts.push(text.slice(last, start), h("mark", {}, word));
+    last = end;
+  }
+  parts.push(text.slice(last));
+  el.replaceChildren(...parts.filter((p) => p !== ""));
+}
+
+function card(entry, terms) {
+  if (!cards.has(entry)) {
+    const loading = fetch(engine.cardUrl(entry)).then((r) => {
+      if (!r.ok) throw new Error(`card ${entry}: HTTP ${r.status}`);
+      return r.text();
+    });
+    loading.catch(() => cards.delete(entry)); // try again next time
+    cards.set(entry, loading);
+  }
+  return cards.get(entry).then((html) => {
+    const template = document.createElement("template");
+    template.innerHTML = html; // our own build's markup, escaped when it was rendered
+    const li = template.content.firstElementChild;
+    highlight(li.querySelector(".card-title a"), terms);
+    highlight(li.querySelector(".summary"), terms);
+    return li;
+  });
+}
+
+function syncForm(request) {
+  form.elements.q.value = request.q;
+  for (const input of form.querySelectorAll("input[type=hidden]")) input.remove();
+  const hidden = [];
+  for (const [name, values] of request.filters) {
+    for (const value of values) hidden.push(h("input", { type: "hidden", name, value }));
+  }
+  form.querySelector(".searchbar-row").after(...hidden);
+  for (const name of ["cost_max", "hours_min", "hours_max", "weeks_max"]) {
+    form.elements[name].value = request.ranges.has(name)
+      ? numberLabel(request.ranges.get(name))
+      : "";
+  }
+  form.querySelector("details.ranges").open = request.ranges.size > 0;
+}
+
+async function render(query, { focus = null } = {}) {
+  const id = ++current;
+  const request = engine.parse(query);
+  root.setAttribute("aria-busy", "true");
+  await engine.prepare(request);
+  if (request.q && !analysis) analysis = await import("./analysis.js");
+  const answer = engine.search(request);
+  const terms = new Set(engine.terms(request));
+  const items = await Promise.all(answer.results.map((e) => card(e, terms)));
+  if (id !== current) return; // a newer render has started
+  root.removeAttribute("aria-busy");
+
+  document.title = `${request.q ? `${request.q} – ` : ""}Search – ${siteName}`;
+  syncForm(request);
+  const effective = engine.effectiveSort(request);
+  sortSelect.replaceChildren(
+    ...engine.data.sorts
+      .filter((key) => key !== "relevance" || terms.size)
+      .map((key) => h("option", { value: key, selected: key === effective }, sortLabels.get(key))),
+  );
+  const plural = answer.total === 1 ? "" : "s";
+  countLine.replaceChildren(
+    h("span", { "data-total": String(answer.total) }, String(answer.total)),
+    ` micro-credential${plural}`,
+    ...(answer.pages > 1
+      ? [" ", h("span", { class: "sub" }, `· page ${answer.page} of ${answer.pages}`)]
+      : []),
+  );
+
+  const body = [];
+  const active = chips(request);
+  if (active.length) {
+    body.push(
+      h(
+        "ul",
+        { class: "chips", "aria-label": "Active filters" },
+        active.map((c) =>
+          h(
+            "li",
+            {},
+            h(
+              "a",
+              { href: c.url, "aria-label": `Remove ${c.kind}: ${c.label}` },
+              h("span", { class: "chip-kind" }, c.kind),
+              ` ${c.label} `,
+              h("span", { "aria-hidden": "true" }, "×"),
+            ),
+          ),
+        ),
+        h("li", {}, h("a", { class: "clear", href: searchPath }, "Clear all")),
+      ),
+    );
+  }
+  if (items.length) {
+    body.push(h("ol", { class: "cards" }, items));
+  } else {
+    const last = active[active.length - 1];
+    body.push(
+      h(
+        "div",
+        { class: "empty" },
+        h("h3", {}, "No micro-credentials match"),
+        h(
+          "p",
+          {},
+          "Try fewer words, or remove a filter",
+          last ? [": ", h("a", { href: last.url }, `remove “${last.label}”`)] : null,
+          ".",
+        ),
+      ),
+    );
+  }
+  body.push(pagination(answer, request));
+  results.replaceChildren(...body.filter(Boolean));
+  aside.replaceChildren(...facetsPanel(answer, request));
+
+  if (focus?.facet) {
+    const selector = `a.facet-value[data-facet="${CSS.escape(focus.facet)}"][data-value="${CSS.escape(focus.value)}"]`;
+    (aside.querySelector(selector) ?? aside).focus();
+  } else if (focus === "results") {
+    countLine.setAttribute("tabindex", "-1");
+    countLine.focus();
+    countLine.scrollIntoView({ block: "start" });
+  }
+}
+
+function showFailure(error) {
+  root.removeAttribute("aria-busy");
+  results.prepend(
+    h(
+      "p",
+      { class: "empty", role: "alert" },
+      "Search could not load here, so this page shows every micro-credential. ",
+      h("a", { href: form.action.replace(/search\/?$/, "browse/") }, "Browse them instead"),
+      ".",
+    ),
+  );
+  console.error(error);
+}
+
+function go(url, focus) {
+  const target = new URL(url, location.href);
+  history.pushState(null, "", target.pathname + target.search);
+  render(target.search, { focus }).catch(showFailure);
+}
+
+root.addEventListener("click", (event) => {
+  const link = event.target.closest("a[href]");
+  if (!link || event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const target = new URL(link.href, location.href);
+  if (target.origin !== location.origin || target.pathname !== searchPath) return;
+  event.preventDefault();
+  const focus = link.dataset.facet
+    ? { facet: link.dataset.facet, value: link.dataset.value }
+    : link.closest(".pagination")
+      ? "results"
+      : null;
+  go(target, focus);
+});
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  // What the browser would put in the URL: the form's fields, the sort menu among them.
+  const data = new URLSearchParams(new FormData(form));
+  go(`${searchPath}?${data}`, null);
+});
+
+window.addEventListener("popstate", () => render(location.search).catch(showFailure));
+
+SearchEngine.load(root.dataset.index)
+  .then((loaded) => {
+    engine = loaded;
+    return render(location.search);
+  })
+  .catch(showFailure);

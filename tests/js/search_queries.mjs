@@ -1,0 +1,32 @@
+// Answers search URLs with the browser's engine, for tests/test_search_parity.py and
+// bench/budgets.py.
+//
+//   node search_queries.mjs FACETS.json TEXT.json < queries   (one query string a line)
+//
+// writes one JSON line per query: what SearchEngine.search returned, the entries as
+// positions in the catalogue, plus the request's canonical URL parameters.
+// With --time it prints only the milliseconds each query took, one a line.
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { analyse } from "../../static/js/analysis.js";
+import { SearchEngine, urlencode } from "../../static/js/search-engine.js";
+
+const [facetsPath, textPath, flag] = process.argv.slice(2);
+const engine = new SearchEngine(JSON.parse(readFileSync(facetsPath, "utf-8")));
+engine.useText(JSON.parse(readFileSync(textPath, "utf-8")), analyse);
+const timing = flag === "--time";
+
+const out = [];
+for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+  const query = JSON.parse(line);
+  const start = performance.now();
+  const request = engine.parse(query);
+  const answer = engine.search(request);
+  const took = performance.now() - start;
+  if (timing) {
+    out.push(took.toFixed(3));
+    continue;
+  }
+  out.push(JSON.stringify({ ...answer, args: urlencode(engine.args(request)) }));
+}
+process.stdout.write(out.join("\n") + "\n");

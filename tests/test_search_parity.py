@@ -1,0 +1,139 @@
+"""The browser's search engine (static/js/search-engine.js, under Node.js) against the
+server's, on the same exported index: same totals, same order on every page, same facet
+counts, same canonical URL.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from catalogue.freeze import export_search
+from catalogue.web import create_app
+
+from .conftest import DEMO, ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import generate  # noqa: E402
+from queries import ODD_QUERIES, search_urls  # noqa: E402
+
+RUNNER = Path(__file__).parent / "js" / "search_queries.mjs"
+
+
+def export_to(app, folder: Path) -> tuple[Path, Path]:
+    files = export_search(app, None)
+    for name, data in files.items():
+        if not name.startswith("cards-"):
+            (folder / name).write_bytes(data)
+    facets = next(folder.glob("facets.*.json"))
+    return facets, folder / json.loads(facets.read_text())["text"]
+
+
+def run_node(facets: Path, text: Path, queries: list[str]) -> list[dict]:
+    proc = subprocess.run(
+        ["node", str(RUNNER), str(facets), str(text)],
+        input="\n".join(json.dumps(q) for q in queries) + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+def server_answer(engine, query: str) -> dict:
+    # What Flask's request.args holds for this query string.
+    args = MultiDict(parse_qsl(query, keep_blank_values=True, errors="werkzeug.url_quote"))
+    request = engine.parse(args)
+    results = engine.search(request)
+    position = {e.slug: i for i, e in enumerate(engine.entries)}
+    from urllib.parse import urlencode
+
+    return {
+        "total": results.total,
+        "page": results.page,
+        "pages": results.pages,
+        "results": [position[e.slug] for e in results.entries],
+        "facets": results.facets,
+        "args": urlencode(request.args()),
+    }
+
+
+def compare(engine, facets: Path, text: Path, queries: list[str]) -> int:
+    browser = run_node(facets, text, queries)
+    assert len(browser) == len(queries)
+    checked = 0
+    for query, got in zip(queries, browser, strict=True):
+        want = server_answer(engine, query)
+        assert got == want, f"engines differ on ?{query}"
+        checked += 1
+    return checked
+
+
+@pytest.fixture(scope="module")
+def demo_export(tmp_path_factory):
+    app = create_app(DEMO, index_dir=tmp_path_factory.mktemp("parity-demo-index"))
+    facets, text = export_to(app, tmp_path_factory.mktemp("parity-demo"))
+    return app.extensions["catalogue"].engine, facets, text
+
+
+@pytest.fixture(scope="module")
+def large_export(tmp_path_factory):
+    content = tmp_path_factory.mktemp("parity-10k") / "content"
+    generate(10_000, content)
+    app = create_app(content, index_dir=tmp_path_factory.mktemp("parity-10k-index"))
+    facets, text = export_to(app, tmp_path_factory.mktemp("parity-10k-export"))
+    return app.extensions["catalogue"].engine, facets, text
+
+
+def test_demo_catalogue_parity(demo_export):
+    engine, facets, text = demo_export
+    queries = search_urls(engine, 400, seed=1)
+    assert compare(engine, facets, text, queries) == 400
+    # the comparison is not vacuous: most queries find something, some pages go deep
+    answers = [server_answer(engine, q) for q in queries]
+    assert sum(a["total"] > 0 for a in answers) > 200
+    assert sum(a["page"] > 1 for a in answers) > 20
+
+
+def test_large_catalogue_parity(large_export):
+    engine, facets, text = large_export
+    assert engine.size == 10_000
+    assert compare(engine, facets, text, search_urls(engine, 300, seed=2)) == 300
+
+
+def test_odd_urls_parity(demo_export):
+    engine, facets, text = demo_export
+    assert compare(engine, facets, text, ODD_QUERIES) == len(ODD_QUERIES)
+
+
+def test_every_word_scores_alike(demo_export):
+    """Every word of the demo vocabulary alone, relevance order over every result."""
+    engine, facets, text = demo_export
+    queries = [f"q={w}&sort=relevance" for w in sorted(engine.vocabulary)]
+    assert len(queries) > 500
+    browser = run_node(facets, text, queries)
+    for query, got in zip(queries, browser, strict=True):
+        want = server_answer(engine, query)
+        assert (got["total"], got["results"]) == (want["total"], want["results"]), query
+
+
+def test_a_difference_is_caught(demo_export, tmp_path):
+    """A changed export (one entry's stored length) changes an answer: the test can fail."""
+    engine, facets, text = demo_export
+    data = json.loads(text.read_text())
+    body = next(f for f in data["fields"] if f["name"] == "title")
+    body["lengths"] = [length * 3 for length in body["lengths"]]
+    bad = tmp_path / "text.json"
+    bad.write_text(json.dumps(data))
+    queries = [f"q={w}" for w in ("care", "safety", "data", "plan", "health", "install")]
+    browser = run_node(facets, bad, queries)
+    assert any(
+        got["results"] != server_answer(engine, q)["results"]
+        for q, got in zip(queries, browser, strict=True)
+    )
