@@ -550,7 +550,11 @@ class SearchEngine:
         """Parse URL parameters and search: what a view does."""
         return self.search(self.parse(args))
 
-    def search(self, request: SearchRequest, page_size: int = PAGE_SIZE) -> SearchResults:
+    def search(
+        self, request: SearchRequest, page_size: int = PAGE_SIZE, facets: bool = True
+    ) -> SearchResults:
+        """Answer `request`; `facets=False` leaves out the facet counts (for pages that
+        show only the entries)."""
         terms = request.terms
         text = self._text_bits(terms)
         restrict = text
@@ -560,13 +564,13 @@ class SearchEngine:
         final = restrict
         for bits in selected.values():
             final &= bits
-        facets = {}
-        for facet in FACETS:
+        counts = {}
+        for facet in FACETS if facets else ():
             base = restrict
             for other, bits in selected.items():
                 if other != facet.name:
                     base &= bits
-            facets[facet.name] = self._facet_list(
+            counts[facet.name] = self._facet_list(
                 facet.name, self._counts(facet.name, base), request.filters.get(facet.name, [])
             )
         total = final.bit_count()
@@ -576,7 +580,7 @@ class SearchEngine:
         chosen = ordered[(page - 1) * page_size : page * page_size]
         suggestion = self._suggest(request, total) if terms and total < 3 else None
         return SearchResults(
-            request, total, page, pages, [self.entries[i] for i in chosen], facets, suggestion
+            request, total, page, pages, [self.entries[i] for i in chosen], counts, suggestion
         )
 
     def _facet_list(self, name: str, counts: Counter, selected: list[str]) -> list[dict]:

@@ -252,7 +252,7 @@ def register(app: Flask) -> None:
         if real is None:
             abort(404)
         req = SearchRequest(filters={facet: [real]})
-        results = s.engine.search(req, page_size=max(1, len(s.entries)))
+        results = s.engine.search(req, page_size=max(1, len(s.entries)), facets=False)
         related = None
         if facet in ("issuer", "partners"):
             related = related_facets(results.entries, facet)

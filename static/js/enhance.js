@@ -9,6 +9,7 @@ document.addEventListener("keydown", () => {
   pointerChose = false;
 });
 document.addEventListener("change", (event) => {
+  event.target.removeAttribute("data-implicit"); // chosen now, so it is sent
   const select = event.target.closest("select[data-autosubmit]");
   if (!select || !select.form || !pointerChose) return;
   if (select.form.requestSubmit) select.form.requestSubmit();
@@ -19,3 +20,16 @@ document.addEventListener("change", (event) => {
 // and the notes written for visitors without JavaScript are hidden here.
 for (const el of document.querySelectorAll("[data-js-only]")) el.hidden = false;
 for (const el of document.querySelectorAll("[data-no-js]")) el.hidden = true;
+
+// A sort nobody chose (the default for the results shown) is not sent with a new search, so
+// that new words are sorted by best match. Disabled controls are left out of a submission.
+document.addEventListener("submit", (event) => {
+  if (event.defaultPrevented) return; // handled in the page (the static site's search)
+  for (const control of event.target.elements) {
+    if (control.hasAttribute("data-implicit")) control.disabled = true;
+  }
+});
+// Coming back to a page from the history cache: the controls work again.
+window.addEventListener("pageshow", () => {
+  for (const control of document.querySelectorAll("[data-implicit]")) control.disabled = false;
+});

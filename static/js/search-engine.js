@@ -230,7 +230,8 @@ export class SearchEngine {
     this.fetchJson = fetchJson;
     this.text = null;
     this.analyse = null;
-    this.facets = data.facets.map((f) => {
+    this.facets = data.facets.map((coded) => {
+      const f = { ...coded, values: frontDecoded(coded.values) };
       const perEntry = f.entries.length && Array.isArray(f.entries[0]) ? f.entries : null;
       const entries = perEntry ?? f.entries.map((v) => [v]);
       const ids = new Map(f.values.map((v, i) => [v, i]));
@@ -240,7 +241,8 @@ export class SearchEngine {
     });
     this.byName = new Map(this.facets.map((f) => [f.name, f]));
     this.numbers = { cost: data.cost, hours: data.hours, weeks: data.weeks };
-    this.titleRank = data.titleRank;
+    // Entries come in title order, the tie-break of every sort: an entry's number is its rank.
+    this.titleRank = Int32Array.from({ length: this.size }, (_, i) => i);
     this.orders = new Map();
     this.termCache = new Map();
   }
@@ -482,10 +484,9 @@ export class SearchEngine {
     const selectedIds = selectedValues.map((v) => facet.ids.get(v));
     const isSelected = new Set(selectedIds);
     const limit = Math.max(0, this.data.maxValuesPerFacet - selectedIds.length);
-    let shown = [];
-    for (let v = 0; v < counts.length; v++) if (counts[v] > 0 && !isSelected.has(v)) shown.push(v);
-    if (!facet.ordered) shown.sort((a, b) => counts[b] - counts[a] || a - b);
-    shown = shown.slice(0, limit);
+    const shown = facet.ordered
+      ? firstShown(counts, isSelected, limit)
+      : mostCounted(counts, isSelected, limit);
     const first = [
       ...selectedIds.filter((v) => v < facet.inOrder).sort((a, b) => a - b),
       ...selectedIds.filter((v) => v >= facet.inOrder),
@@ -508,9 +509,7 @@ export class SearchEngine {
         for (let k = 1; k < termData.length; k++) total += termData[k].scores[e];
         totals[e] = total;
       }
-      const ids = final.slice();
-      ids.sort((a, b) => totals[b] - totals[a] || rank[a] - rank[b]);
-      return ids.slice(0, needed);
+      return smallest(final, needed, (a, b) => totals[b] - totals[a] || rank[a] - rank[b]);
     }
     const inFinal = new Uint8Array(this.size);
     for (const e of final) inFinal[e] = 1;
@@ -521,6 +520,72 @@ export class SearchEngine {
     }
     return out;
   }
+}
+
+/** Undo export.front_coded: [n0, rest0, n1, rest1, ...] back to the values. */
+function frontDecoded(coded) {
+  const values = [];
+  let previous = "";
+  for (let i = 0; i < coded.length; i += 2) {
+    previous = previous.slice(0, coded[i]) + coded[i + 1];
+    values.push(previous);
+  }
+  return values;
+}
+
+/** The first `limit` values (in display order) counted at least once and not selected. */
+function firstShown(counts, isSelected, limit) {
+  const out = [];
+  for (let v = 0; v < counts.length && out.length < limit; v++) {
+    if (counts[v] > 0 && !isSelected.has(v)) out.push(v);
+  }
+  return out;
+}
+
+/**
+ * The `limit` values counted most often (ties in display order), not selected: the same
+ * as sorting every counted value, without sorting thousands of skills on every search.
+ */
+function mostCounted(counts, isSelected, limit) {
+  let top = 0;
+  for (let v = 0; v < counts.length; v++) if (counts[v] > top) top = counts[v];
+  const histogram = new Int32Array(top + 1);
+  for (let v = 0; v < counts.length; v++) {
+    if (counts[v] > 0 && !isSelected.has(v)) histogram[counts[v]]++;
+  }
+  // the lowest count that makes the cut, and how many values with that count get in
+  let floor = top;
+  let above = 0;
+  while (floor > 1 && above + histogram[floor] < limit) above += histogram[floor--];
+  let room = Math.min(limit - above, histogram[floor]);
+  const out = [];
+  for (let v = 0; v < counts.length; v++) {
+    const c = counts[v];
+    if (c < floor || c === 0 || isSelected.has(v)) continue;
+    if (c === floor) {
+      if (room <= 0) continue;
+      room--;
+    }
+    out.push(v);
+  }
+  return out.sort((a, b) => counts[b] - counts[a] || a - b);
+}
+
+/** The `needed` smallest of `ids` by `compare`, in order (a full sort when many). */
+function smallest(ids, needed, compare) {
+  if (needed >= ids.length / 4) return ids.slice().sort(compare).slice(0, needed);
+  const best = [];
+  for (const id of ids) {
+    if (best.length === needed && compare(id, best[needed - 1]) >= 0) continue;
+    let at = best.length === needed ? needed - 1 : best.length;
+    while (at > 0 && compare(id, best[at - 1]) < 0) {
+      best[at] = best[at - 1];
+      at--;
+    }
+    best[at] = id;
+    best.length = Math.min(best.length, needed);
+  }
+  return best;
 }
 
 async function defaultFetchJson(url) {

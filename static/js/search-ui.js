@@ -227,6 +227,7 @@ async function render(query, { focus = null } = {}) {
   document.title = `${request.q ? `${request.q} – ` : ""}Search – ${siteName}`;
   syncForm(request);
   const effective = engine.effectiveSort(request);
+  sortSelect.toggleAttribute("data-implicit", !request.sort);
   sortSelect.replaceChildren(
     ...engine.data.sorts
       .filter((key) => key !== "relevance" || terms.size)
@@ -335,8 +336,10 @@ root.addEventListener("click", (event) => {
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
-  // What the browser would put in the URL: the form's fields, the sort menu among them.
+  // What the browser would put in the URL: the form's fields, the sort menu among them
+  // unless nobody chose it (see enhance.js).
   const data = new URLSearchParams(new FormData(form));
+  if (sortSelect.hasAttribute("data-implicit")) data.delete("sort");
   go(`${searchPath}?${data}`, null);
 });
 

@@ -5,11 +5,17 @@
 //
 // writes one JSON line per query: what SearchEngine.search returned, the entries as
 // positions in the catalogue, plus the request's canonical URL parameters.
-// With --time it prints only the milliseconds each query took, one a line.
+// With --time it prints only the milliseconds each query took, one a line. The scripts
+// come from static/js/, or from the folder named by SEARCH_JS (a build's static/js/).
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { analyse } from "../../static/js/analysis.js";
-import { SearchEngine, urlencode } from "../../static/js/search-engine.js";
+import { pathToFileURL } from "node:url";
+
+const js = process.env.SEARCH_JS
+  ? pathToFileURL(process.env.SEARCH_JS.replace(/\/?$/, "/"))
+  : new URL("../../static/js/", import.meta.url);
+const { analyse } = await import(new URL("analysis.js", js));
+const { SearchEngine, urlencode } = await import(new URL("search-engine.js", js));
 
 const [facetsPath, textPath, flag] = process.argv.slice(2);
 const engine = new SearchEngine(JSON.parse(readFileSync(facetsPath, "utf-8")));

@@ -1,0 +1,220 @@
+"""Search on the frozen demo, in Chromium, served under a sub-path: every view the browser
+draws is checked against what the live server answers for the same URL.
+
+The checks cover results in order, totals, every facet value with its count and state,
+and the links of chips, pagination and facets (the live site's, under the sub-path).
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from catalogue.model import FACETS_BY_NAME
+
+from .conftest import PREFIX
+
+READY = "#search-app:not([aria-busy]) .results-body > *"
+
+VIEW = """() => ({
+  total: Number(document.querySelector("#results-h [data-total]").dataset.total),
+  count: document.querySelector("#results-h").textContent.trim(),
+  slugs: [...document.querySelectorAll(".results-body .card")].map((li) => li.dataset.slug),
+  facets: [...document.querySelectorAll(".facets a.facet-value")].map((a) => [
+    a.closest(".facet").querySelector("h3").textContent,
+    a.querySelector(".facet-label").textContent,
+    Number(a.querySelector(".count").textContent),
+    a.classList.contains("is-selected"),
+  ]),
+  links: [...document.querySelectorAll(".results-body a, .facets a")].map(
+    (a) => a.getAttribute("href"),
+  ),
+  marks: [...document.querySelectorAll(".results-body mark")].map((m) => m.textContent),
+  sort: document.querySelector("#sort").value,
+  q: document.querySelector("#q").value,
+  title: document.title,
+})"""
+
+
+class _Links(HTMLParser):
+    """The hrefs inside .results-body and .facets of a server-rendered search page."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if self.depth or "results-body" in classes or "facets" in classes:
+            self.depth += 1
+            if tag == "a" and attrs.get("href"):
+                self.links.append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+
+def server_view(client, engine, query: str) -> dict:
+    """What the live site shows for /search/?query."""
+    args = MultiDict(parse_qsl(query, keep_blank_values=True, errors="werkzeug.url_quote"))
+    request = engine.parse(args)
+    results = engine.search(request)
+    html = client.get(f"/search/?{query}").get_data(as_text=True)
+    links = _Links()  # (no void elements such as <input> inside these parts)
+    links.feed(html)
+    return {
+        "total": results.total,
+        "slugs": [e.slug for e in results.entries],
+        "facets": [
+            [FACETS_BY_NAME[name].label, v["label"], v["count"], v["selected"]]
+            for name, values in results.facets.items()
+            for v in values
+        ],
+        "links": [PREFIX.rstrip("/") + link for link in links.links],
+        "sort": request.effective_sort,
+        "q": request.q,
+    }
+
+
+@pytest.fixture()
+def page(browser, demo_site):
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors
+    yield page
+    context.close()
+    assert errors == []
+
+
+@pytest.fixture(scope="module")
+def live(demo_app):
+    return demo_app.test_client(), demo_app.extensions["catalogue"].engine
+
+
+def check(page, live, expect_query: str | None = None) -> dict:
+    """Wait for the page's search to finish and compare the view with the server's."""
+    page.wait_for_selector(READY)
+    query = urlsplit(page.url).query
+    if expect_query is not None:
+        assert query == expect_query
+    view = page.evaluate(VIEW)
+    want = server_view(*live, query)
+    for key in ("total", "slugs", "facets", "links", "sort", "q"):
+        assert view[key] == want[key], f"{key} differs for ?{query}"
+    return view
+
+
+def test_a_shared_url_shows_what_the_server_shows(page, demo_site, live):
+    page.goto(f"{demo_site}search/?q=care&delivery=online&sort=relevance")
+    view = check(page, live, "q=care&delivery=online&sort=relevance")
+    assert view["total"] > 1
+    assert view["marks"] and all(m.lower().startswith("care") for m in view["marks"])
+    assert view["title"].startswith("care – Search – ")
+    assert urlsplit(page.url).path == f"{PREFIX}search/"
+
+
+def test_typing_ticking_sorting_paging_and_back(page, demo_site, live):
+    page.goto(f"{demo_site}search/")
+    first = check(page, live, "")
+    assert first["total"] == 60
+    page.evaluate("window.__sameDocument = true")  # gone if anything reloads the page
+
+    # type a query
+    page.fill("#q", "safety")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/search/?q=safety*")
+    typed = check(page, live)
+    assert 0 < typed["total"] < 60
+    assert typed["sort"] == "relevance"
+    query_url = page.url
+
+    # tick a facet value, then a second one in another facet
+    page.locator(".facets a.facet-value").first.click()
+    page.wait_for_url(lambda url: url != query_url)
+    ticked = check(page, live)
+    assert any(selected for *_, selected in ticked["facets"])
+    assert page.evaluate("document.activeElement.classList.contains('facet-value')")
+    ticked_url = page.url
+    level = page.locator(".facet", has=page.locator("h3", has_text="Level"))
+    level.locator("a.facet-value").first.click()
+    page.wait_for_url(lambda url: url != ticked_url)
+    check(page, live)
+
+    # sort, with the Sort button (as from the keyboard)
+    sorted_from = page.url
+    page.select_option("#sort", "cost")
+    page.click(".sort-apply")
+    page.wait_for_url(lambda url: url != sorted_from and "sort=cost" in url)
+    assert check(page, live)["sort"] == "cost"
+
+    # clear everything and page through all entries
+    page.click(".chips a.clear")
+    page.wait_for_url(f"{demo_site}search/")
+    check(page, live, "")
+    page.click(".pagination a[rel=next]")
+    page.wait_for_url("**/search/?page=2")
+    second = check(page, live, "page=2")
+    assert second["slugs"] and not set(second["slugs"]) & set(first["slugs"])
+    assert "page 2 of 3" in second["count"]
+    assert page.evaluate("document.activeElement.id") == "results-h"
+
+    # back and forward go through the same states
+    page.go_back()
+    page.wait_for_url(f"{demo_site}search/")
+    assert check(page, live, "")["slugs"] == first["slugs"]
+    page.go_back()
+    page.wait_for_url("**sort=cost*")
+    assert check(page, live)["sort"] == "cost"
+    page.go_forward()
+    page.wait_for_url(f"{demo_site}search/")
+    check(page, live, "")
+    assert page.evaluate("window.__sameDocument") is True
+
+
+def test_ranges_and_an_empty_result(page, demo_site, live):
+    page.goto(f"{demo_site}search/")
+    page.wait_for_selector(READY)
+    page.click("details.ranges summary")
+    page.fill("input[name=cost_max]", "300")
+    page.fill("input[name=hours_min]", "10")
+    page.click("details.ranges button[type=submit]")
+    page.wait_for_url("**cost_max=300*")
+    view = check(page, live)
+    assert view["total"] > 0
+    page.fill("#q", "zzzzqqq")
+    page.press("#q", "Enter")
+    page.wait_for_url("**q=zzzzqqq*")
+    assert check(page, live)["total"] == 0
+    assert page.locator(".empty h3").inner_text() == "No micro-credentials match"
+
+
+def test_counts_are_announced(page, demo_site, live):
+    page.goto(f"{demo_site}search/?delivery=online")
+    check(page, live, "delivery=online")
+    line = page.locator("#results-h")
+    assert line.get_attribute("aria-live") == "polite"
+    online = int(line.locator("[data-total]").inner_text())
+    page.locator(".facets a.facet-value.is-selected").first.click()
+    page.wait_for_url(f"{demo_site}search/")
+    check(page, live, "")
+    assert int(line.locator("[data-total]").inner_text()) == 60 != online
+
+
+def test_without_javascript_the_page_lists_entries_and_links_to_browse(browser, demo_site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{demo_site}search/?q=care")
+    assert page.locator("#search-form").is_hidden()
+    assert page.locator(".results-body .card").count() == 20
+    hrefs = page.eval_on_selector_all(".facets a", "links => links.map(a => a.pathname)")
+    assert hrefs and all(h.startswith(f"{PREFIX}browse/") for h in hrefs)
+    context.close()
