@@ -178,6 +178,9 @@ def text_part(engine: SearchEngine) -> dict:
     return {
         "format": FORMAT,
         "size": engine.size,
+        # the words "did you mean" picks from, in the server's order, with their counts
+        "words": list(engine.vocabulary),
+        "wordCounts": list(engine.vocabulary.values()),
         "idf": {str(df): math.log(count / (df + 1)) + 1 for df in sorted(frequencies)},
         "fields": fields,
     }

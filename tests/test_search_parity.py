@@ -63,6 +63,7 @@ def server_answer(engine, query: str) -> dict:
         "pages": results.pages,
         "results": [position[e.slug] for e in results.entries],
         "facets": results.facets,
+        "suggestion": results.suggestion,
         "args": urlencode(request.args()),
     }
 
@@ -102,6 +103,7 @@ def test_demo_catalogue_parity(demo_export):
     answers = [server_answer(engine, q) for q in queries]
     assert sum(a["total"] > 0 for a in answers) > 200
     assert sum(a["page"] > 1 for a in answers) > 20
+    assert sum(a["suggestion"] is not None for a in answers) > 5
 
 
 def test_large_catalogue_parity(large_export):

@@ -197,6 +197,16 @@ def test_ranges_and_an_empty_result(page, demo_site, live):
     assert page.locator(".empty h3").inner_text() == "No micro-credentials match"
 
 
+def test_did_you_mean(page, demo_site, live):
+    page.goto(f"{demo_site}search/?q=dementai+care")
+    check(page, live, "q=dementai+care")
+    offer = page.locator(".suggestion a")
+    assert offer.inner_text() == "dementia care"
+    offer.click()
+    page.wait_for_url("**/search/?q=dementia+care")
+    assert check(page, live)["total"] > 0
+
+
 def test_counts_are_announced(page, demo_site, live):
     page.goto(f"{demo_site}search/?delivery=online")
     check(page, live, "delivery=online")

@@ -26,6 +26,7 @@ const RANGES = [
   ["weeks_max", "weeks", false],
 ];
 const TERM_CACHE_SIZE = 200;
+const MAX_SUGGESTED_WORDS = 4;
 
 // ---- Python's string and number rules ---------------------------------------------------
 
@@ -229,7 +230,7 @@ export class SearchEngine {
     this.base = base;
     this.fetchJson = fetchJson;
     this.text = null;
-    this.analyse = null;
+    this.lib = null; // analysis.js and difflib.js, loaded with the first words
     this.facets = data.facets.map((coded) => {
       const f = { ...coded, values: frontDecoded(coded.values) };
       const perEntry = f.entries.length && Array.isArray(f.entries[0]) ? f.entries : null;
@@ -260,17 +261,32 @@ export class SearchEngine {
 
   /** Load what `request` needs: the analysis code and text part when it has words. */
   async prepare(request) {
-    if (!request.q || (this.text && this.analyse)) return;
-    if (!this.analyse) this.analyse = (await import("./analysis.js")).analyse;
+    if (!request.q || (this.text && this.lib)) return;
+    if (!this.lib) {
+      const [analysis, difflib] = await Promise.all([import("./analysis.js"), import("./difflib.js")]);
+      this.lib = { ...analysis, ...difflib };
+    }
     if (this.terms(request).length && !this.text) {
       this.useText(await this.fetchJson(new URL(this.data.text, this.base)));
     }
   }
 
-  /** Give the engine its text part and analysis directly (as the tests under Node do). */
-  useText(text, analyse = this.analyse) {
+  /**
+   * Give the engine its text part, and the exports of analysis.js and difflib.js, directly
+   * (as the tests under Node do).
+   */
+  useText(text, lib = this.lib) {
     if (text.size !== this.size) throw new Error("text part does not match the facet part");
-    this.analyse = analyse;
+    this.lib = lib;
+    const byLength = new Map();
+    for (const word of text.words) {
+      const n = codePoints(word).length;
+      if (!byLength.has(n)) byLength.set(n, []);
+      byLength.get(n).push(word);
+    }
+    this.vocabulary = new Map(text.words.map((w, i) => [w, text.wordCounts[i]]));
+    this.vocabularyByLength = byLength;
+    this.spelling = new Map();
     this.text = {
       idf: new Map(Object.entries(text.idf).map(([df, v]) => [Number(df), v])),
       fields: text.fields.map((f) => ({ ...f, terms: new Map(Object.entries(f.terms)) })),
@@ -322,8 +338,8 @@ export class SearchEngine {
   /** The distinct index terms of the request's words (needs `prepare` first). */
   terms(request) {
     if (!request.q) return [];
-    if (!this.analyse) throw new Error("call prepare(request) before searching words");
-    return [...new Set(this.analyse(codePoints(request.q).slice(0, this.data.maxQueryChars).join("")))];
+    if (!this.lib) throw new Error("call prepare(request) before searching words");
+    return [...new Set(this.lib.analyse(codePoints(request.q).slice(0, this.data.maxQueryChars).join("")))];
   }
 
   effectiveSort(request) {
@@ -416,7 +432,7 @@ export class SearchEngine {
   }
 
   /** SearchEngine.search: the page of results, its totals and the facet counts. */
-  search(request, pageSize = this.data.pageSize) {
+  search(request, pageSize = this.data.pageSize, { suggest = true } = {}) {
     const n = this.size;
     const terms = this.terms(request);
     const termData = terms.map((t) => this.term(t));
@@ -470,13 +486,59 @@ export class SearchEngine {
     const pages = Math.max(1, Math.ceil(total / pageSize));
     const page = Math.min(request.page, pages);
     const ordered = this.ordered(final, this.effectiveSort(request), termData, page * pageSize);
+    const suggestion = suggest && terms.length && total < 3 ? this.suggest(request, total) : null;
     return {
       total,
       page,
       pages,
       results: ordered.slice((page - 1) * pageSize, page * pageSize),
       facets,
+      suggestion,
     };
+  }
+
+  /** SearchEngine._suggest: the query with misspelt words replaced, if it finds more. */
+  suggest(request, total) {
+    const { fold } = this.lib;
+    const words = request.q.split(" ");
+    const unknown = [...new Set(words.map((w) => fold(w)))].filter(
+      (w) => codePoints(w).length >= 4 && /^\p{L}+$/u.test(w) && !this.vocabulary.has(w),
+    );
+    const fixes = new Map();
+    for (const w of unknown.slice(0, MAX_SUGGESTED_WORDS)) {
+      const fix = this.closest(w);
+      if (fix) fixes.set(w, fix);
+    }
+    if (!fixes.size) return null;
+    const candidate = words.map((w) => fixes.get(fold(w)) ?? w).join(" ");
+    const better = this.search(
+      { q: candidate, filters: request.filters, ranges: request.ranges, sort: "", page: 1 },
+      1,
+      { suggest: false },
+    );
+    return better.total > total ? candidate : null;
+  }
+
+  /** SearchEngine._closest: the catalogue's word nearest to `word`, or null. */
+  closest(word) {
+    if (!this.spelling.has(word)) {
+      const { SequenceMatcher, getCloseMatches } = this.lib;
+      const length = codePoints(word).length;
+      const near = [];
+      for (let n = length - 2; n < length + 3; n++) near.push(...(this.vocabularyByLength.get(n) ?? []));
+      let best = null;
+      let bestKey = null;
+      for (const w of getCloseMatches(word, near, 3, 0.75)) {
+        const key = [new SequenceMatcher(word, w).ratio(), this.vocabulary.get(w)];
+        if (!bestKey || key[0] > bestKey[0] || (key[0] === bestKey[0] && key[1] > bestKey[1])) {
+          best = w;
+          bestKey = key;
+        }
+      }
+      if (this.spelling.size > 10000) this.spelling.clear();
+      this.spelling.set(word, best);
+    }
+    return this.spelling.get(word);
   }
 
   /** SearchEngine._facet_list: the values to show, selected first, with their counts. */

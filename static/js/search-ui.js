@@ -266,6 +266,12 @@ async function render(query, { focus = null } = {}) {
       ),
     );
   }
+  if (answer.suggestion) {
+    const url = searchUrl(engine.args(request, { q: answer.suggestion, page: 1 }));
+    body.push(
+      h("p", { class: "suggestion" }, "Did you mean ", h("a", { href: url }, answer.suggestion), "?"),
+    );
+  }
   if (items.length) {
     body.push(h("ol", { class: "cards" }, items));
   } else {

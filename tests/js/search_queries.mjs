@@ -14,12 +14,13 @@ import { pathToFileURL } from "node:url";
 const js = process.env.SEARCH_JS
   ? pathToFileURL(process.env.SEARCH_JS.replace(/\/?$/, "/"))
   : new URL("../../static/js/", import.meta.url);
-const { analyse } = await import(new URL("analysis.js", js));
+const analysis = await import(new URL("analysis.js", js));
+const difflib = await import(new URL("difflib.js", js));
 const { SearchEngine, urlencode } = await import(new URL("search-engine.js", js));
 
 const [facetsPath, textPath, flag] = process.argv.slice(2);
 const engine = new SearchEngine(JSON.parse(readFileSync(facetsPath, "utf-8")));
-engine.useText(JSON.parse(readFileSync(textPath, "utf-8")), analyse);
+engine.useText(JSON.parse(readFileSync(textPath, "utf-8")), { ...analysis, ...difflib });
 const timing = flag === "--time";
 
 const out = [];
