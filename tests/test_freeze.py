@@ -1,5 +1,7 @@
 """The static build: every page, every link resolving, a sub-path, a safe output folder."""
 
+import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -10,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from catalogue.freeze import MARKER, BuildError, freeze
+from catalogue.search import sort_key
 
 from .conftest import DATA, DEMO, ROOT
 
@@ -163,3 +166,38 @@ def test_static_pages_link_to_browse_pages_not_to_server_searches(built):
         assert forms and all("hidden data-js-only" in form for form in forms)
     for page in out.rglob("*.html"):
         assert "/search/?" not in page.read_text(), page
+
+
+def test_search_files_carry_content_hashes(built, demo_catalogue):
+    out, urls = built
+    data = out / "search-data"
+    (facets,) = data.glob("facets.*.json")
+    index = re.search(r'data-index="([^"]+)"', (out / "search" / "index.html").read_text())
+    assert index and index.group(1) == f"/microcredentials/search-data/{facets.name}"
+    part = json.loads(facets.read_text())
+    text = data / part["text"]
+    for file in (facets, text):
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()[:12]
+        assert file.name.split(".")[1] == digest, file.name
+    published = [e for e in demo_catalogue.entries if not e.draft]
+    cards = sorted(data.glob(part["cards"] + "*.html"), key=lambda p: int(p.stem))
+    assert [p.stem for p in cards] == [str(n) for n in range(len(published))]
+    # cards come in title order, each the card the search page renders for that entry
+    slugs = [re.search(r'data-slug="([^"]+)"', p.read_text()).group(1) for p in cards]
+    by_slug = {e.slug: e for e in published}
+    assert sorted(slugs) == sorted(by_slug)
+    keys = [(sort_key(by_slug[s].title), s) for s in slugs]
+    assert keys == sorted(keys)
+    assert f"/search-data/{facets.name}" in urls
+    assert part["size"] == len(published)
+
+
+def test_shipped_scripts_are_compacted_but_complete(built):
+    out, _ = built
+    for source in (ROOT / "static" / "js").glob("*.js"):
+        shipped = (out / "static" / "js" / source.name).read_text()
+        assert "\n//" not in shipped and not shipped.startswith("//")
+        assert len(shipped) < len(source.read_text())
+        exports = re.findall(r"^export (?:function|const|class) (\w+)", source.read_text(), re.M)
+        for name in exports:
+            assert re.search(rf"^export (?:function|const|class) {name}\b", shipped, re.M)

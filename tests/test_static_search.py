@@ -219,6 +219,27 @@ def test_counts_are_announced(page, demo_site, live):
     assert int(line.locator("[data-total]").inner_text()) == 60 != online
 
 
+def test_the_text_part_loads_on_first_use(browser, demo_site, live):
+    context = browser.new_context()
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(urlsplit(r.url).path.rsplit("/", 1)[-1]))
+    page.goto(f"{demo_site}search/?delivery=online&level=introductory")
+    check(page, live, "delivery=online&level=introductory")
+    assert any(name.startswith("facets.") for name in fetched)
+    assert not any(name.startswith("text.") or name == "analysis.js" for name in fetched)
+    page.fill("#q", "data")
+    page.press("#q", "Enter")
+    page.wait_for_url("**q=data*")
+    check(page, live)
+    page.fill("#q", "safety")
+    page.press("#q", "Enter")
+    page.wait_for_url("**q=safety*")
+    check(page, live)
+    assert sum(name.startswith("text.") for name in fetched) == 1
+    context.close()
+
+
 def test_without_javascript_the_page_lists_entries_and_links_to_browse(browser, demo_site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
