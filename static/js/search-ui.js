@@ -158,7 +158,7 @@ function facetsPanel(answer, request) {
       ),
     );
   }
-  return [h("h2", { class: "facets-title" }, "Filter"), ...groups];
+  return groups.length ? [h("h2", { class: "facets-title" }, "Filter"), ...groups] : [];
 }
 
 /** Mark the words of `el`'s text whose index term is searched for, as the server does. */
@@ -285,7 +285,9 @@ async function render(query, { focus = null } = {}) {
           "p",
           {},
           "Try fewer words, or remove a filter",
-          last ? [": ", h("a", { href: last.url }, `remove “${last.label}”`)] : null,
+          last
+            ? [": ", h("a", { href: last.url }, `remove ${last.kind === "Search" ? last.label : `“${last.label}”`}`)]
+            : null,
           ".",
         ),
       ),
