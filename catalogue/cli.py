@@ -36,19 +36,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    slug = slugify(args.title)
-    if not slug:
-        print("catalogue new: the title needs at least one letter or digit", file=sys.stderr)
-        return 2
-    target = Path(args.content) / "credentials" / f"{slug}.md"
-    if target.exists():
-        print(f"catalogue new: {target} already exists; not overwritten", file=sys.stderr)
-        return 1
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "x", encoding="utf-8") as out:
-        out.write(schema.new_entry_text(args.title))
-    print(target)
-    return 0
+    from .newentry import run
+
+    return run(args, interactive=sys.stdin.isatty() and not args.no_input)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -91,9 +81,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("new", help="write a new entry, ready to fill")
-    p.add_argument("title")
+    p = sub.add_parser(
+        "new",
+        help="write a new entry (asks for the essentials on a terminal)",
+        description="Write a new draft entry. On a terminal, asks for every value not given "
+        "as an option and checks each answer; otherwise writes what the options give and "
+        "leaves the rest for catalogue check to name.",
+    )
+    p.add_argument("title", nargs="?")
+    p.add_argument("--summary")
+    p.add_argument("--issuer")
+    p.add_argument("--delivery", help="online, in-person or hybrid")
+    p.add_argument("--hours", help="learning hours")
+    p.add_argument("--weeks", help="weeks to complete")
+    p.add_argument("--cost", help="cost in dollars, 0 if free")
+    p.add_argument("--skill", dest="skills", action="append", default=[], help="repeatable")
+    p.add_argument("--assessment", help="how learners are assessed")
     p.add_argument("--content", default="content")
+    p.add_argument("--no-input", action="store_true", help="never ask, even on a terminal")
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the front matter")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .model import FIELDS, Field
+from .model import FIELDS, Field, number_label
 
 _DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _URL = {"type": "string", "pattern": "^https?://", "format": "uri"}
@@ -130,11 +130,30 @@ def fields_markdown() -> str:
     return "\n".join(out)
 
 
-def new_entry_text(title: str) -> str:
-    """Return a new entry: the title filled in, required fields empty, the rest commented."""
-    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
+def yaml_value(name: str, value) -> str:
+    """One front-matter field as YAML: strings quoted (nothing in them can be misread),
+    lists one item a line."""
+    if isinstance(value, list):
+        return f"{name}:\n" + "".join(f"  - {yaml_value('', v)[2:]}" for v in value)
+    if isinstance(value, bool):
+        return f"{name}: {'true' if value else 'false'}\n"
+    if isinstance(value, int | float):
+        return f"{name}: {number_label(value)}\n"
+    return f"{name}: {json.dumps(str(value), ensure_ascii=False)}\n"
+
+
+def new_entry_text(title: str, values: dict | None = None) -> str:
+    """Return a new entry: the title and any given `values` filled in, the other required
+    fields empty (so `catalogue check` names them), the rest commented with examples."""
+    values = {"title": title, **(values or {})}
+    lines = ["---"]
     for f in FIELDS:
-        if f.name in ("title", "draft"):
+        if f.name == "draft":
+            continue
+        if f.name in values:
+            if f.name != "title":
+                lines.append(f"# {f.help}")
+            lines += yaml_value(f.name, values[f.name]).rstrip("\n").splitlines()
             continue
         lines.append(f"# {f.help}{' (required)' if f.required else ''}")
         example = _example_yaml(f).rstrip("\n")

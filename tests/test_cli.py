@@ -77,7 +77,9 @@ def test_new_writes_a_fillable_draft_and_refuses_to_overwrite(tmp_path):
     result = run("new", "Sécurité des données: niveau 1", "--content", str(tmp_path))
     assert result.returncode == 0, result.stderr
     path = tmp_path / "credentials" / "securite-des-donnees-niveau-1.md"
-    assert result.stdout.strip() == str(path)
+    assert result.stdout.splitlines()[0] == f"Wrote {path}"
+    assert "Still to fill in: summary, issuer, delivery" in result.stdout
+    assert f"http://127.0.0.1:5000/credentials/{path.stem}/" in result.stdout
     text = path.read_text(encoding="utf-8")
     assert 'title: "Sécurité des données: niveau 1"' in text
     for field in schema.FIELDS:
@@ -166,3 +168,108 @@ def test_check_output_can_be_cut_short(monkeypatch):
     with open(write_end, "w", buffering=1) as broken:
         monkeypatch.setattr(sys, "stdout", broken)
         assert cli.main(["check", str(DEMO)]) == 1
+
+
+ANSWERS = {
+    "summary": "Read, question and present data at work.",
+    "issuer": "Cedar Ridge College",
+    "delivery": "online",
+    "hours": "20",
+    "weeks": "4",
+    "cost": "0",
+    "skill": ["Reading charts", "Asking questions of data"],
+    "assessment": "A portfolio of three short analyses, marked against a rubric.",
+}
+
+
+def test_new_with_options_writes_a_valid_entry(tmp_path):
+    (tmp_path / "credentials").mkdir()
+    (tmp_path / "site.toml").write_text('base_url = "https://college.example/micro/"\n')
+    options = []
+    for name, value in ANSWERS.items():
+        for v in value if isinstance(value, list) else [value]:
+            options += [f"--{name}", v]
+    result = run("new", "Data Literacy", "--content", str(tmp_path), *options)
+    assert result.returncode == 0, result.stderr
+    assert "Still to fill in" not in result.stdout
+    assert "https://college.example/micro/credentials/data-literacy/" in result.stdout
+    catalogue = load(tmp_path)
+    assert catalogue.errors == []
+    (entry,) = catalogue.entries
+    assert (entry.title, entry.issuer, entry.delivery) == (
+        "Data Literacy",
+        *[ANSWERS["issuer"], ANSWERS["delivery"]],
+    )
+    assert (entry.hours, entry.weeks, entry.cost) == (20, 4, 0)
+    assert [s.name for s in entry.skills] == ANSWERS["skill"]
+    assert entry.draft
+
+
+def test_new_refuses_a_bad_option_with_the_check_message(tmp_path):
+    (tmp_path / "credentials").mkdir()
+    result = run("new", "X", "--content", str(tmp_path), "--delivery", "onlin", "--hours", "9")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "catalogue new: --delivery: expected one of online, in-person, hybrid; got 'onlin' "
+        "(did you mean 'online'?)"
+    )
+    assert not list((tmp_path / "credentials").iterdir())
+    result = run("new", "--content", str(tmp_path), "--no-input")
+    assert result.returncode == 2 and "give a title" in result.stderr
+
+
+def test_new_asks_on_a_terminal_and_explains_bad_answers(tmp_path):
+    """Through a real pseudo-terminal: every question asked, a wrong answer asked again."""
+    import pty
+
+    (tmp_path / "credentials").mkdir()
+    answers = [
+        "Data Literacy",
+        ANSWERS["summary"],
+        ANSWERS["issuer"],
+        "by carrier pigeon",  # wrong: asked again
+        "online",
+        "1,200",  # wrong: explained
+        "20",
+        "4",
+        "0",
+        ", ".join(ANSWERS["skill"]),
+        ANSWERS["assessment"],
+    ]
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "catalogue.cli", "new", "--content", str(tmp_path)],
+        stdin=follower, stdout=follower, stderr=follower, close_fds=True,
+    )  # fmt: skip
+    os.close(follower)
+    transcript = b""
+
+    def read(until_prompt: bool) -> None:
+        nonlocal transcript
+        while not (until_prompt and transcript.endswith(b": ")):
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the command ended and closed the terminal
+                return
+            if not chunk:
+                return
+            transcript += chunk
+
+    for answer in answers:
+        read(until_prompt=True)
+        os.write(leader, answer.encode() + b"\n")
+    read(until_prompt=False)
+    proc.wait(timeout=30)
+    os.close(leader)
+    text = transcript.decode().replace("\r\n", "\n")
+    assert proc.returncode == 0, text
+    assert text.count("Delivery (online, in-person or hybrid): ") == 2
+    assert "  expected one of online, in-person, hybrid; got 'by carrier pigeon'" in text
+    assert text.count("Learning hours: ") == 2
+    assert "  write numbers without separators: 1200, not 1,200" in text
+    assert f"Wrote {tmp_path / 'credentials' / 'data-literacy.md'}" in text
+    catalogue = load(tmp_path)
+    assert catalogue.errors == []
+    (entry,) = catalogue.entries
+    assert (entry.delivery, entry.hours, entry.weeks) == ("online", 20, 4)
+    assert [s.name for s in entry.skills] == ANSWERS["skill"]
