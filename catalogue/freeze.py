@@ -8,6 +8,7 @@ built into when it is empty or holds an earlier build (it carries a marker file)
 
 from __future__ import annotations
 
+import mimetypes
 import shutil
 import sys
 import tempfile
@@ -21,6 +22,11 @@ from flask_frozen import Freezer, FrozenFlaskWarning
 
 from .export import export, facet_file
 from .model import FACETS
+from .site import load_site
+
+# Frozen-Flask checks each page's type against its file name; not every system's
+# mimetypes knows .atom.
+mimetypes.add_type("application/atom+xml", ".atom")
 
 MARKER = ".catalogue-build"
 SEARCH_DATA = "search-data"  # the folder of the browser's search files
@@ -49,8 +55,9 @@ def freeze(
 ) -> list[str]:
     """Build the static site of `content_dir` into `out`; return the URLs written.
 
-    `base_url` (e.g. https://college.example/microcredentials/) makes every link start
-    with its path, for a site hosted under a sub-path. The build is written to a scratch
+    `base_url` (e.g. https://college.example/microcredentials/; by default `base_url` in
+    site.toml) makes every link start with its path, for a site hosted under a sub-path,
+    and is the address the sitemap and the feed give. The build is written to a scratch
     folder first and moved into place only when whole, so a failed build never leaves a
     half-written site where the last good one was.
     """
@@ -58,6 +65,7 @@ def freeze(
 
     out = Path(out)
     _check_destination(out)
+    base_url = base_url or load_site(Path(content_dir), []).base_url or None
     if base_url and urlsplit(base_url).scheme not in ("http", "https"):
         raise BuildError(f"--base-url must start with http:// or https://; got {base_url!r}")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -199,6 +207,7 @@ def register_generators(freezer: Freezer) -> None:
             "api_entries",
             "entries_csv",
             "sitemap",
+            "feed",
             "not_found_page",
             "robots",
         ):
@@ -219,6 +228,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="dist")
     parser.add_argument("--base-url", default=None)
     args = parser.parse_args(argv)
+    if not args.base_url and not load_site(Path(args.content), []).base_url:
+        print(
+            "build: no --base-url and no base_url in site.toml, so sitemap.xml and feed.atom "
+            "give addresses on http://localhost/",
+            file=sys.stderr,
+        )
     try:
         urls = freeze(args.content, args.out, args.base_url, progress=_progress_bar())
     except BuildError as exc:

@@ -227,7 +227,14 @@ FIELDS: tuple[Field, ...] = (
         "Where to enrol (an http or https address).",
         "https://college.example/micro/ev-safety",
     ),
-    Field("updated", "date", False, "When the entry was last revised (YYYY-MM-DD).", "2026-10-14"),
+    Field(
+        "updated",
+        "date",
+        False,
+        "When the entry was added or last revised (YYYY-MM-DD); entries with a date appear "
+        "in the Atom feed, newest first.",
+        "2026-10-14",
+    ),
     Field(
         "draft",
         "bool",

@@ -8,6 +8,7 @@ wrong with it. It starts as a draft, so publishing stays a deliberate step.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -120,7 +121,7 @@ def run(args, interactive: bool) -> int:
         print(f"catalogue new: {target} already exists; not overwritten", file=sys.stderr)
         return 1
     target.parent.mkdir(parents=True, exist_ok=True)
-    values = typed(given)
+    values = {**typed(given), "updated": dt.date.today()}  # new entries lead the feed
     with open(target, "x", encoding="utf-8") as out:
         out.write(schema.new_entry_text(str(values.pop("title")), values))
     missing = [q.field for q in QUESTIONS if q.field not in given]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from .model import FIELDS, Field, number_label
@@ -137,6 +138,8 @@ def yaml_value(name: str, value) -> str:
         return f"{name}:\n" + "".join(f"  - {yaml_value('', v)[2:]}" for v in value)
     if isinstance(value, bool):
         return f"{name}: {'true' if value else 'false'}\n"
+    if isinstance(value, dt.date):
+        return f"{name}: {value.isoformat()}\n"
     if isinstance(value, int | float):
         return f"{name}: {number_label(value)}\n"
     return f"{name}: {json.dumps(str(value), ensure_ascii=False)}\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -23,9 +24,11 @@ from .search import (
     SearchEngine,
     SearchRequest,
     highlight_terms,
+    sort_key,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+FEED_SIZE = 50
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -285,6 +288,27 @@ def register(app: Flask) -> None:
             },
         )
         return Response(body, mimetype="application/xml")
+
+    @app.route("/feed.atom")
+    def feed():
+        """An Atom feed of the entries most recently added or updated (those that carry
+        an `updated` date), newest first."""
+        s = site()
+        dated = sorted(
+            (e for e in s.entries if e.updated),
+            key=lambda e: (-e.updated.toordinal(), sort_key(e.title), e.slug),
+        )[:FEED_SIZE]
+        body = render_template(
+            "feed.atom.xml",  # .xml: Flask autoescapes it
+            home=url_for("home", _external=True),
+            self_url=url_for("feed", _external=True),
+            updated=max((e.updated for e in dated), default=dt.date.today()),
+            entries=[
+                {"entry": e, "url": url_for("entry", slug=e.slug, _external=True)} for e in dated
+            ],
+            stamp=lambda day: f"{day.isoformat()}T00:00:00Z",
+        )
+        return Response(body, mimetype="application/atom+xml")
 
     @app.route("/content-errors/")
     def content_errors():

@@ -201,3 +201,35 @@ def test_shipped_scripts_are_compacted_but_complete(built):
         exports = re.findall(r"^export (?:function|const|class) (\w+)", source.read_text(), re.M)
         for name in exports:
             assert re.search(rf"^export (?:function|const|class) {name}\b", shipped, re.M)
+
+
+def test_feed_is_built_with_the_public_address(built):
+    import xml.etree.ElementTree as ET
+
+    out, urls = built
+    assert "/feed.atom" in urls
+    feed = ET.fromstring((out / "feed.atom").read_bytes())
+    ns = "{http://www.w3.org/2005/Atom}"
+    assert feed.find(f"{ns}link[@rel='self']").get("href") == BASE + "feed.atom"
+    ids = [e.find(f"{ns}id").text for e in feed.findall(f"{ns}entry")]
+    assert ids and all(i.startswith(BASE + "credentials/") for i in ids)
+    for i in ids:
+        assert (out / i[len(BASE) :] / "index.html").exists()
+
+
+def test_base_url_defaults_to_site_toml_and_its_absence_is_said(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "search", content)
+    (content / "site.toml").write_text('base_url = "https://uni.example/courses/"\n')
+    freeze(content, tmp_path / "a")
+    home = (tmp_path / "a" / "index.html").read_text()
+    assert 'href="/courses/search/"' in home
+    assert "<loc>https://uni.example/courses/</loc>" in (tmp_path / "a" / "sitemap.xml").read_text()
+    (content / "site.toml").write_text("")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out",
+         str(tmp_path / "b")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "no --base-url and no base_url in site.toml" in result.stderr

@@ -411,3 +411,56 @@ def test_numbers_and_money_keep_their_precision():
     assert money(10499.99) == "$10,499.99"
     assert money(1200, "EUR") == "1,200 EUR"
     assert money(0) == "Free"
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_atom_feed_lists_new_and_updated_entries_newest_first(demo_app, demo_catalogue):
+    import xml.etree.ElementTree as ET
+
+    response = demo_app.test_client().get("/feed.atom")
+    assert response.status_code == 200
+    assert response.mimetype == "application/atom+xml"
+    feed = ET.fromstring(response.data)
+    assert feed.tag == f"{ATOM}feed"
+    for name in ("id", "title", "updated", "author"):
+        assert feed.find(f"{ATOM}{name}") is not None, name
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "http://localhost/feed.atom"
+    entries = feed.findall(f"{ATOM}entry")
+    dated = [e for e in demo_catalogue.entries if e.updated and not e.draft]
+    assert len(entries) == min(50, len(dated)) > 10
+    stamps = [e.find(f"{ATOM}updated").text for e in entries]
+    assert stamps == sorted(stamps, reverse=True)
+    assert feed.find(f"{ATOM}updated").text == stamps[0]
+    ids = [e.find(f"{ATOM}id").text for e in entries]
+    assert len(set(ids)) == len(ids)
+    by_url = {f"http://localhost/credentials/{e.slug}/": e for e in dated}
+    for entry, url in zip(entries, ids, strict=True):
+        source = by_url[url]
+        assert entry.find(f"{ATOM}title").text == source.title
+        assert entry.find(f"{ATOM}author/{ATOM}name").text == source.issuer
+        assert entry.find(f"{ATOM}updated").text == f"{source.updated.isoformat()}T00:00:00Z"
+        assert entry.find(f"{ATOM}summary").text.startswith(source.summary)
+    assert not any("draft" in url for url in ids)
+    page = demo_app.test_client().get("/").get_data(as_text=True)
+    assert 'type="application/atom+xml"' in page and 'href="/feed.atom"' in page
+
+
+def test_atom_feed_escapes_what_it_quotes(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from catalogue.web import create_app
+
+    src = DATA / "search" / "credentials"
+    (tmp_path / "credentials").mkdir()
+    first = sorted(src.glob("*.md"))[0]
+    text = first.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^title: .*$", 'title: "Q&A <b>skills</b> \\"quoted\\""', text, count=1)
+    text = re.sub(r"(?m)^updated: .*\n", "", text)
+    text = text.replace("---\n", "---\nupdated: 2026-01-02\n", 1)
+    (tmp_path / "credentials" / first.name).write_text(text, encoding="utf-8")
+    app = create_app(tmp_path, index_dir=tmp_path / "index")
+    feed = ET.fromstring(app.test_client().get("/feed.atom").data)
+    (entry,) = feed.findall(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}title").text == 'Q&A <b>skills</b> "quoted"'
