@@ -191,7 +191,9 @@ def write_header_configs(out: Path, prefix: str) -> None:
 class CatalogueFreezer(Freezer):
     def _check_endpoints(self, seen_endpoints):
         # The search API and the content-error page need a server: left out on purpose.
-        super()._check_endpoints(seen_endpoints | SKIPPED_ENDPOINTS)
+        # A catalogue where nothing stacks into a larger credential has no pathway pages.
+        empty = set() if self.app.extensions["catalogue"].pathways else {"pathway"}
+        super()._check_endpoints(seen_endpoints | SKIPPED_ENDPOINTS | empty)
 
 
 def register_generators(freezer: Freezer) -> None:
@@ -218,6 +220,9 @@ def register_generators(freezer: Freezer) -> None:
         for facet in FACETS:
             for slug in site.browse[facet.name]:
                 yield "browse", {"facet": facet.name, "value": slug}
+        yield "pathways_index", {}
+        for slug in site.pathways:
+            yield "pathway", {"slug": slug}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -95,6 +96,49 @@ class Site:
                 slugs[slug] = value
             self.browse[facet.name] = slugs
         self.browse_slug = {f: {v: s for s, v in m.items()} for f, m in self.browse.items()}
+        self.pathways = pathways(self.entries)
+        self.pathway_slug = {p.name: slug for slug, p in self.pathways.items()}
+
+
+@dataclass
+class Pathway:
+    """A larger credential and the micro-credentials that stack into it."""
+
+    name: str
+    entries: list[Credential]
+
+    @property
+    def hours(self) -> float:
+        return sum(e.hours for e in self.entries)
+
+    @property
+    def weeks(self) -> float:
+        return sum(e.weeks for e in self.entries)
+
+    @property
+    def costs(self) -> list[tuple[float, str]]:
+        """The total cost in each currency the entries are priced in."""
+        totals: dict[str, float] = {}
+        for e in self.entries:
+            totals[e.currency] = totals.get(e.currency, 0) + e.cost
+        return sorted((amount, currency) for currency, amount in totals.items())
+
+
+def pathways(entries: list[Credential]) -> dict[str, Pathway]:
+    """Every larger credential named in `stacks_into`, by a stable slug of its name."""
+    members: dict[str, list[Credential]] = {}
+    for e in entries:
+        for name in e.stacks_into:
+            members.setdefault(name, []).append(e)
+    out: dict[str, Pathway] = {}
+    for name in sorted(members, key=lambda n: (sort_key(n), n)):
+        base = slugify(name) or "pathway"
+        slug, n = base, 2
+        while slug in out:
+            slug, n = f"{base}-{n}", n + 1
+        chosen = sorted(members[name], key=lambda e: (sort_key(e.title), e.slug))
+        out[slug] = Pathway(name, chosen)
+    return out
 
 
 def create_app(content_dir: str | Path = "content", **settings) -> Flask:
@@ -163,6 +207,8 @@ def register(app: Flask) -> None:
             "money": money,
             "num": number_label,
             "browse_url": browse_url,
+            "pathway_url": pathway_url,
+            "has_pathways": bool(s.pathways),
             "long_date": long_date,
             "static_build": app.config.get("STATIC_BUILD", False),
             "short_date": short_date,
@@ -268,11 +314,25 @@ def register(app: Flask) -> None:
             search_link=search_url(req.args()),
         )
 
+    @app.route("/pathways/")
+    def pathways_index():
+        return render_template("pathways.html", pathways=site().pathways)
+
+    @app.route("/pathways/<slug>/")
+    def pathway(slug: str):
+        found = site().pathways.get(slug)
+        if found is None:
+            abort(404)
+        return render_template("pathway.html", pathway=found)
+
     @app.route("/sitemap.xml")
     def sitemap():
         s = site()
         urls = [url_for("home", _external=True), url_for("browse_index", _external=True)]
         urls += [url_for("entry", slug=e.slug, _external=True) for e in s.entries]
+        if s.pathways:
+            urls.append(url_for("pathways_index", _external=True))
+        urls += [url_for("pathway", slug=p, _external=True) for p in s.pathways]
         urls += [
             url_for("browse", facet=f, value=v, _external=True)
             for f, values in s.browse.items()
@@ -329,6 +389,11 @@ def register(app: Flask) -> None:
 def browse_url(facet: str, value: str) -> str:
     slug = site().browse_slug.get(facet, {}).get(value)
     return url_for("browse", facet=facet, value=slug) if slug else search_url([(facet, value)])
+
+
+def pathway_url(name: str) -> str | None:
+    slug = site().pathway_slug.get(name)
+    return url_for("pathway", slug=slug) if slug else None
 
 
 def chips(req: SearchRequest) -> list[dict]:

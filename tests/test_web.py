@@ -5,6 +5,7 @@ import io
 import json
 import re
 import shutil
+from html import escape, unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -464,3 +465,33 @@ def test_atom_feed_escapes_what_it_quotes(tmp_path):
     feed = ET.fromstring(app.test_client().get("/feed.atom").data)
     (entry,) = feed.findall(f"{ATOM}entry")
     assert entry.find(f"{ATOM}title").text == 'Q&A <b>skills</b> "quoted"'
+
+
+def test_pathways_list_what_stacks_into_each_credential_with_totals(demo_app, demo_catalogue):
+    client = demo_app.test_client()
+    published = [e for e in demo_catalogue.entries if not e.draft]
+    named = {name for e in published for name in e.stacks_into}
+    index = client.get("/pathways/").get_data(as_text=True)
+    links = re.findall(r'href="(/pathways/[^"]+/)"', index)
+    assert len(links) == len(named) > 5
+    for link in links:
+        page = client.get(link)
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        name = re.search(r"<h1[^>]*>(.*?)</h1>", html).group(1)
+        members = [e for e in published if unescape(name) in e.stacks_into]
+        assert sorted(re.findall(r'data-slug="([^"]+)"', html)) == sorted(e.slug for e in members)
+        hours = sum(e.hours for e in members)
+        weeks = sum(e.weeks for e in members)
+        assert f"{number_label(hours)} h <span" in html
+        assert f"{number_label(weeks)} week" in html
+        if all(e.currency == "CAD" for e in members):
+            assert money(sum(e.cost for e in members)) in html
+    # entries link to their pathways; unknown pathways are a normal 404
+    entry = next(e for e in published if e.stacks_into)
+    entry_page = client.get(f"/credentials/{entry.slug}/").get_data(as_text=True)
+    assert re.search(
+        r'<a href="/pathways/[^"]+/">' + re.escape(escape(entry.stacks_into[0])), entry_page
+    )
+    assert client.get("/pathways/no-such-credential/").status_code == 404
+    assert "/pathways/" in client.get("/sitemap.xml").get_data(as_text=True)
