@@ -8,6 +8,7 @@ built into when it is empty or holds an earlier build (it carries a marker file)
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import shutil
 import sys
@@ -83,6 +84,11 @@ def freeze(
         )
         register_static_routes(app)
         search_files = export_search(app, base_url)
+        compare_files = export_compare(app, base_url)
+        if compare_files:
+            folder = next(iter(compare_files)).split("/")[0]
+            app.config["COMPARE_COLUMNS"] = f"{_root_path(base_url)}{SEARCH_DATA}/{folder}/"
+        search_files.update(compare_files)
         app.config["SEARCH_INDEX"] = (
             f"{_root_path(base_url)}{SEARCH_DATA}/{facet_file(search_files)}"
         )
@@ -139,11 +145,29 @@ def export_search(app, base_url: str | None) -> dict[str, bytes]:
     engine = app.extensions["catalogue"].engine
     with app.test_request_context("/", base_url=base_url or "http://localhost/"):
         template = app.jinja_env.from_string(
-            '{% from "_macros.html" import card with context %}{{ card(e) }}'
+            '{% from "_macros.html" import card with context %}{{ card(e, compare=true) }}'
         )
         context: dict = {}
         app.update_template_context(context)
         return export(engine, lambda e: template.render(context, e=e))
+
+
+def export_compare(app, base_url: str | None) -> dict[str, bytes]:
+    """Each entry's column of the comparison table, for the static compare page
+    (static/js/compare.js), in a folder named by a hash of them all."""
+    from flask import render_template
+
+    site = app.extensions["catalogue"]
+    with app.test_request_context("/", base_url=base_url or "http://localhost/"):
+        columns = {
+            e.slug: render_template("_compare_column.html", e=e).strip().encode()
+            for e in site.entries
+        }
+    digest = hashlib.sha256()
+    for slug, column in columns.items():
+        digest.update(slug.encode() + b"\0" + column + b"\0")
+    folder = f"compare-{digest.hexdigest()[:12]}"
+    return {f"{folder}/{slug}.html": column for slug, column in columns.items()}
 
 
 def register_static_routes(app) -> None:
@@ -210,6 +234,7 @@ def register_generators(freezer: Freezer) -> None:
             "entries_csv",
             "sitemap",
             "feed",
+            "compare",
             "not_found_page",
             "robots",
         ):

@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask, Response, abort, current_app, jsonify, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 from markupsafe import Markup, escape
 
 from . import content
@@ -30,6 +39,23 @@ from .search import (
 
 ROOT = Path(__file__).resolve().parent.parent
 FEED_SIZE = 50
+MAX_COMPARE = 4
+# The rows of the comparison table, in the order of the compare_column macro's cells.
+COMPARE_ROWS = (
+    "Delivery",
+    "Learning hours",
+    "Time to complete",
+    "Cost",
+    "Cost per hour",
+    "Start",
+    "Issuer",
+    "Partners",
+    "Assessment",
+    "Credential",
+    "Stacks into",
+    "Framework checklist",
+)
+CELL = "<!--cell-->"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -314,6 +340,19 @@ def register(app: Flask) -> None:
             search_link=search_url(req.args()),
         )
 
+    @app.route("/compare/")
+    def compare():
+        s = site()
+        chosen = [c for c in dict.fromkeys(request.args.getlist("c")[:50]) if c in s.by_slug]
+        return render_template(
+            "compare.html",
+            columns=[compare_column(s.by_slug[c]) for c in chosen[:MAX_COMPARE]],
+            dropped=len(chosen) > MAX_COMPARE,
+            rows=COMPARE_ROWS,
+            max_compare=MAX_COMPARE,
+            compare_columns=app.config.get("COMPARE_COLUMNS"),
+        )
+
     @app.route("/pathways/")
     def pathways_index():
         return render_template("pathways.html", pathways=site().pathways)
@@ -389,6 +428,14 @@ def register(app: Flask) -> None:
 def browse_url(facet: str, value: str) -> str:
     slug = site().browse_slug.get(facet, {}).get(value)
     return url_for("browse", facet=facet, value=slug) if slug else search_url([(facet, value)])
+
+
+def compare_column(entry: Credential) -> list[Markup]:
+    """An entry's column of the comparison table: its heading cell, then a cell a row."""
+    html = render_template("_compare_column.html", e=entry)
+    cells = [Markup(cell.strip()) for cell in html.split(CELL)]
+    assert len(cells) == len(COMPARE_ROWS) + 1, "compare_column and COMPARE_ROWS disagree"
+    return cells
 
 
 def pathway_url(name: str) -> str | None:

@@ -495,3 +495,37 @@ def test_pathways_list_what_stacks_into_each_credential_with_totals(demo_app, de
     )
     assert client.get("/pathways/no-such-credential/").status_code == 404
     assert "/pathways/" in client.get("/sitemap.xml").get_data(as_text=True)
+
+
+def compare_table(html: str) -> list[list[str]]:
+    """The comparison table's rows as lists of cell texts."""
+    table = re.search(r"<table class=\"compare\">(.*?)</table>", html, re.S)
+    if not table:
+        return []
+    rows = re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)
+    cell = r"<(?:td|th)[^>]*>(.*?)</(?:td|th)>"
+    text = lambda c: " ".join(unescape(re.sub(r"<[^>]+>", "", c)).split())  # noqa: E731
+    return [[text(c) for c in re.findall(cell, row, re.S)] for row in rows]
+
+
+def test_compare_shows_up_to_four_side_by_side(demo_app, demo_catalogue):
+    from catalogue.web import COMPARE_ROWS
+
+    client = demo_app.test_client()
+    published = [e for e in demo_catalogue.entries if not e.draft]
+    chosen = published[:5]
+    query = "&".join(f"c={e.slug}" for e in [chosen[0], chosen[0], chosen[1]]) + "&c=nope"
+    rows = compare_table(client.get(f"/compare/?{query}").get_data(as_text=True))
+    assert len(rows) == 1 + len(COMPARE_ROWS)
+    assert rows[0][1].startswith(chosen[0].title) and rows[0][2].startswith(chosen[1].title)
+    assert len(rows[0]) == 3  # the blank corner, then one column each, the repeat dropped
+    assert [r[0] for r in rows[1:]] == list(COMPARE_ROWS)
+    hours = rows[1 + COMPARE_ROWS.index("Learning hours")]
+    assert hours[1:] == [f"{number_label(chosen[0].hours)} h", f"{number_label(chosen[1].hours)} h"]
+    html = client.get("/compare/?" + "&".join(f"c={e.slug}" for e in chosen)).get_data(as_text=True)
+    assert len(compare_table(html)[0]) == 5 and "the first 4 you chose are shown" in html
+    empty = client.get("/compare/").get_data(as_text=True)
+    assert compare_table(empty) == [] and "Tick “Compare”" in empty
+    search = client.get("/search/?delivery=online").get_data(as_text=True)
+    assert '<form class="compare-form" action="/compare/" method="get">' in search
+    assert len(re.findall(r'<input type="checkbox" name="c" value="[^"]+">', search)) == 20

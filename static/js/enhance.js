@@ -18,8 +18,12 @@ document.addEventListener("change", (event) => {
 
 // Parts of a static build that need JavaScript (the search forms) are hidden in its HTML,
 // and the notes written for visitors without JavaScript are hidden here.
-for (const el of document.querySelectorAll("[data-js-only]")) el.hidden = false;
-for (const el of document.querySelectorAll("[data-no-js]")) el.hidden = true;
+function reveal() {
+  for (const el of document.querySelectorAll("[data-js-only]")) el.hidden = false;
+  for (const el of document.querySelectorAll("[data-no-js]")) el.hidden = true;
+}
+reveal();
+document.addEventListener("catalogue:rendered", reveal); // and in what the search page drew
 
 // A sort nobody chose (the default for the results shown) is not sent with a new search, so
 // that new words are sorted by best match. Disabled controls are left out of a submission.
@@ -33,3 +37,58 @@ document.addEventListener("submit", (event) => {
 window.addEventListener("pageshow", () => {
   for (const control of document.querySelectorAll("[data-implicit]")) control.disabled = false;
 });
+
+// Compare: the ticks are remembered for this visit (across pages of results, browse pages
+// and pathways), at most MAX_COMPARE, and "Compare ticked" opens all of them.
+const MAX_COMPARE = 4;
+const COMPARE_KEY = "catalogue-compare";
+function ticked() {
+  try {
+    return JSON.parse(sessionStorage.getItem(COMPARE_KEY) || "[]").slice(0, MAX_COMPARE);
+  } catch {
+    return [];
+  }
+}
+function remember(slugs) {
+  try {
+    sessionStorage.setItem(COMPARE_KEY, JSON.stringify(slugs));
+  } catch {
+    // storage refused (private mode): the ticks on this page still work
+  }
+}
+function showTicks() {
+  const slugs = ticked();
+  for (const box of document.querySelectorAll(".compare-form input[name=c]")) {
+    box.checked = slugs.includes(box.value);
+    box.disabled = !box.checked && slugs.length >= MAX_COMPARE;
+  }
+  for (const bar of document.querySelectorAll(".compare-bar")) {
+    bar.classList.toggle("is-active", slugs.length > 0);
+    const status = bar.querySelector(".compare-status");
+    status.textContent = slugs.length
+      ? `${slugs.length} of ${MAX_COMPARE} ticked` +
+        (slugs.length >= MAX_COMPARE ? ": untick one to choose another." : ".")
+      : `Tick up to ${MAX_COMPARE} to see them side by side.`;
+    bar.querySelector("button").textContent = slugs.length ? `Compare ${slugs.length}` : "Compare ticked";
+  }
+}
+document.addEventListener("change", (event) => {
+  const box = event.target.closest(".compare-form input[name=c]");
+  if (!box) return;
+  const slugs = ticked().filter((s) => s !== box.value);
+  if (box.checked) slugs.push(box.value);
+  remember(slugs.slice(0, MAX_COMPARE));
+  showTicks();
+});
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest(".compare-form");
+  if (!form || event.defaultPrevented) return;
+  const slugs = ticked();
+  if (!slugs.length) return; // the page's own ticks (none): the compare page explains
+  event.preventDefault();
+  const query = slugs.map((s) => `c=${encodeURIComponent(s)}`).join("&");
+  window.location.assign(`${form.action}?${query}`);
+});
+document.addEventListener("catalogue:rendered", showTicks); // the static search page redrew
+window.addEventListener("pageshow", showTicks);
+showTicks();

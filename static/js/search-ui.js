@@ -296,6 +296,7 @@ async function render(query, { focus = null } = {}) {
   body.push(pagination(answer, request));
   results.replaceChildren(...body.filter(Boolean));
   aside.replaceChildren(...facetsPanel(answer, request));
+  document.dispatchEvent(new CustomEvent("catalogue:rendered"));
 
   if (focus?.facet) {
     const selector = `a.facet-value[data-facet="${CSS.escape(focus.facet)}"][data-value="${CSS.escape(focus.value)}"]`;

@@ -1,0 +1,73 @@
+// The compare page of a static build: reads ?c=slug&c=slug... as the server does (unknown
+// entries ignored, the first four kept) and builds the table from each entry's column,
+// exported by `catalogue build` from the same template the server renders it with.
+
+const app = document.getElementById("compare-app");
+const body = app.querySelector(".compare-body");
+const rows = JSON.parse(app.dataset.rows);
+const max = Number(app.dataset.max);
+const CELL = "<!--cell-->";
+
+function parse(html) {
+  // a column's cells are table cells: parse them inside a row, as the browser would
+  const template = document.createElement("template");
+  template.innerHTML = `<table><tr>${html.split(CELL).join("</tr><tr>")}</tr></table>`;
+  return [...template.content.querySelectorAll("tr")].map((tr) => tr.firstElementChild);
+}
+
+async function column(slug) {
+  const response = await fetch(`${app.dataset.columns}${encodeURIComponent(slug)}.html`);
+  return response.ok ? parse(await response.text()) : null; // an unknown entry: left out
+}
+
+function text(tag, content, attrs = {}) {
+  const el = document.createElement(tag);
+  el.textContent = content;
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  return el;
+}
+
+async function show() {
+  const query = new URLSearchParams(location.search);
+  const wanted = [...new Set(query.getAll("c").slice(0, 50))];
+  if (!wanted.length) return; // the page as built explains how to choose
+  const found = (await Promise.all(wanted.map(column)))
+    .map((cells, i) => cells && { slug: wanted[i], cells })
+    .filter(Boolean);
+  if (!found.length) return;
+  const shown = found.slice(0, max);
+  const table = document.createElement("table");
+  table.className = "compare";
+  table.append(text("caption", "The chosen micro-credentials, one a column", { class: "visually-hidden" }));
+  const head = table.createTHead().insertRow();
+  head.append(document.createElement("td"), ...shown.map((c) => c.cells[0]));
+  const tbody = table.createTBody();
+  rows.forEach((label, r) => {
+    const row = tbody.insertRow();
+    row.append(text("th", label, { scope: "row" }), ...shown.map((c) => c.cells[r + 1]));
+  });
+  const scroll = document.createElement("div");
+  scroll.className = "compare-scroll";
+  scroll.tabIndex = 0;
+  scroll.setAttribute("role", "region");
+  scroll.setAttribute("aria-label", "Comparison table");
+  scroll.append(table);
+  const parts = [];
+  if (found.length > max) {
+    parts.push(
+      text(
+        "p",
+        `Up to ${max} can be compared side by side: the first ${max} you chose are shown.`,
+        { class: "compare-note" },
+      ),
+    );
+  }
+  body.replaceChildren(...parts, scroll);
+  try {
+    sessionStorage.setItem("catalogue-compare", JSON.stringify(shown.map((c) => c.slug)));
+  } catch {
+    // storage refused: nothing to remember
+  }
+}
+
+show().catch((error) => console.error(error));
