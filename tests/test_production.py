@@ -1,0 +1,92 @@
+"""The production entry point (catalogue.wsgi) under gunicorn, directly and behind a proxy."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import DEMO
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str, headers: dict | None = None) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.read().decode()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    env = {
+        **os.environ,
+        "CATALOGUE_CONTENT": str(DEMO),
+        "CATALOGUE_INDEX_DIR": str(tmp_path_factory.mktemp("gunicorn-index")),
+        "CATALOGUE_PROXIES": "1",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    proc = subprocess.Popen(
+        [str(gunicorn), "--workers", "2", "--threads", "2", "--bind", f"127.0.0.1:{port}",
+         "catalogue.wsgi:app"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            get(base)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("gunicorn did not start:\n" + proc.communicate()[0])
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    output = proc.communicate(timeout=30)[0]
+    assert "Traceback" not in output, output
+
+
+def test_gunicorn_serves_the_catalogue(server):
+    status, home = get(server)
+    assert status == 200 and "Micro-credential catalogue" in home
+    status, page = get(server + "search/?q=care&delivery=online")
+    assert status == 200 and 'data-total="6"' in page
+    status, api = get(server + "api/search.json?q=care")
+    assert status == 200 and '"total"' in api
+
+
+def test_behind_a_proxy_links_use_the_public_address(server):
+    headers = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "college.example",
+        "X-Forwarded-Prefix": "/micro",
+    }
+    _, home = get(server, headers)
+    assert 'href="/micro/search/"' in home
+    _, sitemap = get(server + "sitemap.xml", headers)
+    assert "<loc>https://college.example/micro/</loc>" in sitemap
+    _, direct = get(server)  # a request without the headers is unchanged
+    assert 'href="/search/"' in direct
+
+
+def test_a_bad_proxy_setting_is_a_clear_error(tmp_path):
+    env = {**os.environ, "CATALOGUE_CONTENT": str(DEMO), "CATALOGUE_PROXIES": "one",
+           "CATALOGUE_INDEX_DIR": str(tmp_path)}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", "import catalogue.wsgi"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == "CATALOGUE_PROXIES must be a whole number; got 'one'"
