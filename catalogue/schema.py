@@ -61,9 +61,13 @@ def _field_schema(f: Field) -> dict:
 
 
 def json_schema() -> dict:
-    """Return the JSON Schema (draft 2020-12) of an entry's front matter."""
+    """Return the JSON Schema of an entry's front matter.
+
+    Draft-07: editors' validators (Ajv's default, which remark-lint-frontmatter-schema
+    uses) refuse a 2020-12 schema outright, and nothing here needs a later draft.
+    """
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "Micro-credential entry front matter",
         "type": "object",
         "additionalProperties": False,

@@ -135,6 +135,35 @@ def test_schema_command_is_valid_json_and_matches_the_field_table(tmp_path):
     assert json.loads(out.read_text()) == data
 
 
+DRAFT_07_KEYWORDS = {
+    "$schema", "title", "description", "type", "properties", "required", "items", "enum",
+    "additionalProperties", "minLength", "maxLength", "pattern", "minimum",
+    "exclusiveMinimum", "minItems", "oneOf", "format", "examples", "uniqueItems", "const",
+}  # fmt: skip
+
+
+def test_schema_is_draft_07_that_editors_validators_accept():
+    data = schema.json_schema()
+    assert data["$schema"] == "http://json-schema.org/draft-07/schema#"
+
+    def keywords(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "properties":
+                    for sub in value.values():
+                        yield from keywords(sub)
+                    yield key
+                    continue
+                yield key
+                if key != "examples":
+                    yield from keywords(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from keywords(item)
+
+    assert set(keywords(data)) <= DRAFT_07_KEYWORDS
+
+
 def test_schema_accepts_every_demo_entry(demo_catalogue):
     # A light structural check without a JSON Schema library: every field of every demo
     # entry is one the schema declares, and every required one is there.
