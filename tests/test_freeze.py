@@ -237,3 +237,17 @@ def test_base_url_defaults_to_site_toml_and_its_absence_is_said(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "no --base-url and no base_url in site.toml" in result.stderr
+
+
+def test_compacting_keeps_code_and_drops_only_comments():
+    from catalogue.freeze import compact_script
+
+    source = (
+        "// a note\n/** a block\n * spread over lines */\nconst a = 1; // stays\n\n"
+        "    /* short */ .b { color: red; }\n/* open\nstill comment\n*/ .c {}\n"
+        "  const url = 'http://example'; /* kept after code */\n"
+    )
+    assert compact_script(source) == (
+        "const a = 1; // stays\n.b { color: red; }\n.c {}\n"
+        "const url = 'http://example'; /* kept after code */\n"
+    )

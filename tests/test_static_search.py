@@ -263,6 +263,8 @@ def test_compare_across_pages_in_the_static_site(page, demo_site, live):
     page.wait_for_selector(READY)
     ticks = page.locator(".results-body input[name=c]")
     first = ticks.nth(0).get_attribute("value")
+    title = page.locator(".results-body .card-title").first.inner_text()
+    assert page.get_by_role("checkbox", name=f"Compare {title}", exact=True).count() == 1
     ticks.nth(0).check()
     page.click(".pagination a[rel=next]")
     page.wait_for_url("**/search/?page=2")

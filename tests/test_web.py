@@ -528,4 +528,4 @@ def test_compare_shows_up_to_four_side_by_side(demo_app, demo_catalogue):
     assert compare_table(empty) == [] and "Tick “Compare”" in empty
     search = client.get("/search/?delivery=online").get_data(as_text=True)
     assert '<form class="compare-form" action="/compare/" method="get">' in search
-    assert len(re.findall(r'<input type="checkbox" name="c" value="[^"]+">', search)) == 20
+    assert len(re.findall(r'<input type="checkbox" name="c" value="[^"]+"', search)) == 20

@@ -26,7 +26,6 @@ const RANGES = [
   ["weeks_max", "weeks", false],
 ];
 const TERM_CACHE_SIZE = 200;
-const MAX_SUGGESTED_WORDS = 4;
 
 // ---- Python's string and number rules ---------------------------------------------------
 
@@ -230,7 +229,7 @@ export class SearchEngine {
     this.base = base;
     this.fetchJson = fetchJson;
     this.text = null;
-    this.lib = null; // analysis.js and difflib.js, loaded with the first words
+    this.lib = null; // analysis.js and spelling.js, loaded with the first words
     this.facets = data.facets.map((coded) => {
       const f = { ...coded, values: frontDecoded(coded.values) };
       const perEntry = f.entries.length && Array.isArray(f.entries[0]) ? f.entries : null;
@@ -263,8 +262,11 @@ export class SearchEngine {
   async prepare(request) {
     if (!request.q || (this.text && this.lib)) return;
     if (!this.lib) {
-      const [analysis, difflib] = await Promise.all([import("./analysis.js"), import("./difflib.js")]);
-      this.lib = { ...analysis, ...difflib };
+      const [analysis, spelling] = await Promise.all([
+        import("./analysis.js"),
+        import("./spelling.js"),
+      ]);
+      this.lib = { ...analysis, ...spelling };
     }
     if (this.terms(request).length && !this.text) {
       this.useText(await this.fetchJson(new URL(this.data.text, this.base)));
@@ -272,8 +274,8 @@ export class SearchEngine {
   }
 
   /**
-   * Give the engine its text part, and the exports of analysis.js and difflib.js, directly
-   * (as the tests under Node do).
+   * Give the engine its text part, and the exports of analysis.js and spelling.js,
+   * directly (as the tests under Node do).
    */
   useText(text, lib = this.lib) {
     if (text.size !== this.size) throw new Error("text part does not match the facet part");
@@ -486,7 +488,8 @@ export class SearchEngine {
     const pages = Math.max(1, Math.ceil(total / pageSize));
     const page = Math.min(request.page, pages);
     const ordered = this.ordered(final, this.effectiveSort(request), termData, page * pageSize);
-    const suggestion = suggest && terms.length && total < 3 ? this.suggest(request, total) : null;
+    const suggestion =
+      suggest && terms.length && total < 3 ? this.lib.suggest(this, request, total) : null;
     return {
       total,
       page,
@@ -495,50 +498,6 @@ export class SearchEngine {
       facets,
       suggestion,
     };
-  }
-
-  /** SearchEngine._suggest: the query with misspelt words replaced, if it finds more. */
-  suggest(request, total) {
-    const { fold } = this.lib;
-    const words = request.q.split(" ");
-    const unknown = [...new Set(words.map((w) => fold(w)))].filter(
-      (w) => codePoints(w).length >= 4 && /^\p{L}+$/u.test(w) && !this.vocabulary.has(w),
-    );
-    const fixes = new Map();
-    for (const w of unknown.slice(0, MAX_SUGGESTED_WORDS)) {
-      const fix = this.closest(w);
-      if (fix) fixes.set(w, fix);
-    }
-    if (!fixes.size) return null;
-    const candidate = words.map((w) => fixes.get(fold(w)) ?? w).join(" ");
-    const better = this.search(
-      { q: candidate, filters: request.filters, ranges: request.ranges, sort: "", page: 1 },
-      1,
-      { suggest: false },
-    );
-    return better.total > total ? candidate : null;
-  }
-
-  /** SearchEngine._closest: the catalogue's word nearest to `word`, or null. */
-  closest(word) {
-    if (!this.spelling.has(word)) {
-      const { SequenceMatcher, getCloseMatches } = this.lib;
-      const length = codePoints(word).length;
-      const near = [];
-      for (let n = length - 2; n < length + 3; n++) near.push(...(this.vocabularyByLength.get(n) ?? []));
-      let best = null;
-      let bestKey = null;
-      for (const w of getCloseMatches(word, near, 3, 0.75)) {
-        const key = [new SequenceMatcher(word, w).ratio(), this.vocabulary.get(w)];
-        if (!bestKey || key[0] > bestKey[0] || (key[0] === bestKey[0] && key[1] > bestKey[1])) {
-          best = w;
-          bestKey = key;
-        }
-      }
-      if (this.spelling.size > 10000) this.spelling.clear();
-      this.spelling.set(word, best);
-    }
-    return this.spelling.get(word);
   }
 
   /** SearchEngine._facet_list: the values to show, selected first, with their counts. */

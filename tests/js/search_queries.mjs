@@ -15,12 +15,12 @@ const js = process.env.SEARCH_JS
   ? pathToFileURL(process.env.SEARCH_JS.replace(/\/?$/, "/"))
   : new URL("../../static/js/", import.meta.url);
 const analysis = await import(new URL("analysis.js", js));
-const difflib = await import(new URL("difflib.js", js));
+const spelling = await import(new URL("spelling.js", js));
 const { SearchEngine, urlencode } = await import(new URL("search-engine.js", js));
 
 const [facetsPath, textPath, flag] = process.argv.slice(2);
 const engine = new SearchEngine(JSON.parse(readFileSync(facetsPath, "utf-8")));
-engine.useText(JSON.parse(readFileSync(textPath, "utf-8")), { ...analysis, ...difflib });
+engine.useText(JSON.parse(readFileSync(textPath, "utf-8")), { ...analysis, ...spelling });
 const timing = flag === "--time";
 
 const out = [];
