@@ -57,9 +57,15 @@ def cmd_fields(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .web import create_app
+    from .web import ThemeError, create_app
 
-    app = create_app(content_dir=args.content, drafts=args.drafts, show_content_errors=True)
+    try:
+        app = create_app(
+            content_dir=args.content, drafts=args.drafts, show_content_errors=True, theme=args.theme
+        )
+    except ThemeError as exc:
+        print(f"catalogue serve: {exc}", file=sys.stderr)
+        return 2
     print(f"Serving {args.content} on http://{args.host}:{args.port}/ (Ctrl+C stops)")
     app.run(host=args.host, port=args.port, debug=False)
     return 0
@@ -69,7 +75,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .freeze import main as build_main
 
     argv = ["--content", args.content, "--out", args.out]
-    return build_main(argv + (["--base-url", args.base_url] if args.base_url else []))
+    argv += ["--base-url", args.base_url] if args.base_url else []
+    return build_main(argv + (["--theme", args.theme] if args.theme else []))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -113,12 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--drafts", action="store_true", help="show draft entries too")
+    p.add_argument("--theme", help="a folder of templates/ and static/ that override the defaults")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("build", help="freeze the site into static files")
     p.add_argument("--content", default="content")
     p.add_argument("--out", default="dist")
     p.add_argument("--base-url", help="public address, e.g. https://college.example/micro/")
+    p.add_argument("--theme", help="a folder of templates/ and static/ that override the defaults")
     p.set_defaults(func=cmd_build)
     return parser
 

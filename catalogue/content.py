@@ -74,7 +74,10 @@ def load(path: str | os.PathLike = "content") -> Catalogue:
     """Load the content folder at `path` (holding `site.toml` and `credentials/`)."""
     root = Path(path)
     catalogue = Catalogue(root=root, site=Site())
-    catalogue.site = load_site(root, catalogue.errors)
+    problems: list[ContentError] = []
+    catalogue.site = load_site(root, problems)
+    for problem in problems:
+        (catalogue.warnings if problem.severity == "warning" else catalogue.errors).append(problem)
     folder = root / "credentials"
     if not folder.is_dir():
         catalogue.errors.append(

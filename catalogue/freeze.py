@@ -53,6 +53,7 @@ def freeze(
     out: str | Path = "dist",
     base_url: str | None = None,
     progress: Callable[[str], None] | None = None,
+    theme: str | Path | None = None,
 ) -> list[str]:
     """Build the static site of `content_dir` into `out`; return the URLs written.
 
@@ -62,7 +63,7 @@ def freeze(
     folder first and moved into place only when whole, so a failed build never leaves a
     half-written site where the last good one was.
     """
-    from .web import create_app
+    from .web import ThemeError, create_app
 
     out = Path(out)
     _check_destination(out)
@@ -74,7 +75,10 @@ def freeze(
     scratch_root = Path(tempfile.mkdtemp(prefix=".catalogue-build-", dir=out.parent))
     scratch = scratch_root / "site"
     try:
-        app = create_app(content_dir, index_dir=scratch_root / "index")
+        try:
+            app = create_app(content_dir, index_dir=scratch_root / "index", theme=theme)
+        except ThemeError as exc:
+            raise BuildError(str(exc)) from None
         app.config.update(
             FREEZER_DESTINATION=str(scratch),
             FREEZER_BASE_URL=base_url,
@@ -221,8 +225,19 @@ def write_header_configs(out: Path, prefix: str) -> None:
 class CatalogueFreezer(Freezer):
     def _check_endpoints(self, seen_endpoints):
         # The search API and the content-error page need a server: left out on purpose.
-        # A catalogue where nothing stacks into a larger credential has no pathway pages.
-        empty = set() if self.app.extensions["catalogue"].pathways else {"pathway"}
+        # Pages a catalogue may not have: pathways (when nothing stacks into a larger
+        # credential), and its own colours and logo (when site.toml sets none).
+        site = self.app.extensions["catalogue"]
+        settings = site.catalogue.site
+        empty = {
+            name
+            for name, present in [
+                ("pathway", site.pathways),
+                ("theme_css", settings.custom_colours),
+                ("logo", settings.logo),
+            ]
+            if not present
+        }
         super()._check_endpoints(seen_endpoints | SKIPPED_ENDPOINTS | empty)
 
 
@@ -252,6 +267,19 @@ def register_generators(freezer: Freezer) -> None:
             for slug in site.browse[facet.name]:
                 yield "browse", {"facet": facet.name, "value": slug}
         yield "pathways_index", {}
+        settings = site.catalogue.site
+        if settings.custom_colours:
+            yield "theme_css", {}
+        if settings.logo:
+            yield "logo", {"ext": Path(settings.logo).suffix}
+        theme = freezer.app.config.get("THEME")
+        if theme and (Path(theme) / "static").is_dir():
+            for file in sorted((Path(theme) / "static").rglob("*")):
+                if file.is_file():
+                    yield (
+                        "static",
+                        {"filename": file.relative_to(Path(theme) / "static").as_posix()},
+                    )
         for slug in site.pathways:
             yield "pathway", {"slug": slug}
 
@@ -263,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--content", default="content")
     parser.add_argument("--out", default="dist")
     parser.add_argument("--base-url", default=None)
+    parser.add_argument("--theme", default=None, help="a folder of templates/ and static/")
     args = parser.parse_args(argv)
     if not args.base_url and not load_site(Path(args.content), []).base_url:
         print(
@@ -271,7 +300,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     try:
-        urls = freeze(args.content, args.out, args.base_url, progress=_progress_bar())
+        urls = freeze(
+            args.content, args.out, args.base_url, progress=_progress_bar(), theme=args.theme
+        )
     except BuildError as exc:
         print(f"build: {exc}", file=sys.stderr)
         return 1

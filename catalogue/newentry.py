@@ -109,7 +109,7 @@ def run(args, interactive: bool) -> int:
             print("\ncatalogue new: stopped; nothing was written", file=sys.stderr)
             return 1
     elif "title" not in given:
-        print("catalogue new: give a title, e.g. catalogue new \"Data Literacy\"", file=sys.stderr)
+        print('catalogue new: give a title, e.g. catalogue new "Data Literacy"', file=sys.stderr)
         return 2
     slug = slugify(str(given["title"]))
     if not slug:

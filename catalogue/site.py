@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .errors import ContentError
@@ -23,6 +24,16 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class Colours:
+    """The interface's colours, as `#rrggbb`; an institution sets its own in `[colours]`."""
+
+    brand: str = "#0f5c6e"  # links, buttons, selected filters (white text sits on it)
+    brand_dark: str = "#0a4351"  # hover, the home page banner
+    brand_soft: str = "#e3f1f4"  # tags and highlights (brand_dark text sits on it)
+    accent: str = "#b4491b"  # the home page's search button (white text sits on it)
+
+
+@dataclass(frozen=True)
 class Site:
     name: str = "Micro-credential catalogue"
     tagline: str = "Short, assessed, industry-endorsed learning."
@@ -31,33 +42,90 @@ class Site:
     notice: str = ""
     currency: str = "CAD"
     language: str = "en"
+    contact: str = ""  # an e-mail address or a web address, shown in the footer
+    logo: str = ""  # an image in the content folder, shown beside the name
+    theme: str = ""  # a folder of templates/ and static/ that override the defaults
+    facets: tuple[str, ...] = ()  # which filters show, in this order; empty means all
     policy: Policy = field(default_factory=Policy)
+    colours: Colours = field(default_factory=Colours)
+
+    @property
+    def custom_colours(self) -> bool:
+        return self.colours != Colours()
 
 
 def _known(cls) -> dict[str, type]:
     return {f.name: f.type for f in fields(cls)}
 
 
-def _check_table(table: dict, cls, where: str, path: str, errors: list) -> dict:
+TABLES = {"policy": Policy, "colours": Colours}
+LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
+HEX = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+# (text colour, background, what it is): pairs the interface draws text in.
+CONTRASTS = (
+    ("white", "brand", "white text on brand"),
+    ("white", "brand_dark", "white text on brand_dark"),
+    ("white", "accent", "white text on accent"),
+    ("brand_dark", "brand_soft", "brand_dark text on brand_soft"),
+)
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two colours given as #rrggbb (or "white")."""
+
+    def luminance(colour: str) -> float:
+        colour = "#ffffff" if colour == "white" else colour
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _line_of(text: str, key: str, table: str = "") -> int:
+    """The line where `key` is set in the TOML `text` (inside `[table]` if given), else 1."""
+    lines = text.splitlines()
+    start = 0
+    if table:
+        header = re.compile(rf"\s*\[{re.escape(table)}\]\s*(#.*)?$")
+        start = next((i + 1 for i, line in enumerate(lines) if header.match(line)), 0)
+    pattern = re.compile(rf"\s*{re.escape(key)}\s*=")
+    for i in range(start, len(lines)):
+        if table and lines[i].lstrip().startswith("[") and i >= start:
+            break
+        if pattern.match(lines[i]):
+            return i + 1
+    return 1
+
+
+def _check_table(table: dict, cls, where: str, path: str, errors: list, text: str = "") -> dict:
     """Keep the keys of `table` that `cls` knows and have the right type; report the rest."""
     kept = {}
-    known = [f.name for f in fields(cls) if f.name != "policy"]
+    known = [f.name for f in fields(cls) if f.name not in TABLES]
+    line = lambda key: _line_of(text, key, where.rstrip("."))  # noqa: E731
     defaults = cls()
     for key, value in table.items():
         if key not in known:
             hint = difflib.get_close_matches(key, known, n=1)
             extra = f"; did you mean '{hint[0]}'?" if hint else f"; known keys: {', '.join(known)}"
-            errors.append(ContentError(path, 1, f"{where}{key}", f"unknown setting{extra}"))
+            errors.append(ContentError(path, line(key), f"{where}{key}", f"unknown setting{extra}"))
             continue
         expected = type(getattr(defaults, key))
-        ok = isinstance(value, expected) or (expected is float and isinstance(value, int))
+        if expected is tuple:  # a list of strings
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            value = tuple(value) if ok else value
+            name = "a list of names"
+        else:
+            ok = isinstance(value, expected) or (expected is float and isinstance(value, int))
+            name = expected.__name__
         if isinstance(value, bool) and expected is not bool:
             ok = False
         if not ok:
             errors.append(
-                ContentError(
-                    path, 1, f"{where}{key}", f"expected {expected.__name__}; got {value!r}"
-                )
+                ContentError(path, line(key), f"{where}{key}", f"expected {name}; got {value!r}")
             )
             continue
         kept[key] = value
@@ -75,13 +143,68 @@ def load_site(content_dir: Path, errors: list[ContentError]) -> Site:
         line = getattr(exc, "lineno", None) or _toml_line(str(exc))
         errors.append(ContentError(str(path), line, None, f"cannot read settings: {exc}"))
         return Site()
-    policy_table = data.pop("policy", {})
-    if not isinstance(policy_table, dict):
-        errors.append(ContentError(str(path), 1, "policy", "expected a [policy] table"))
-        policy_table = {}
-    site = _check_table(data, Site, "", str(path), errors)
-    policy = _check_table(policy_table, Policy, "policy.", str(path), errors)
-    return Site(**site, policy=Policy(**policy))
+    text = path.read_text(encoding="utf-8")
+    tables = {}
+    for name, cls in TABLES.items():
+        table = data.pop(name, {})
+        if not isinstance(table, dict):
+            errors.append(
+                ContentError(str(path), _line_of(text, name), name, f"expected a [{name}] table")
+            )
+            table = {}
+        tables[name] = cls(**_check_table(table, cls, f"{name}.", str(path), errors, text))
+    site = _check_table(data, Site, "", str(path), errors, text)
+    problem = lambda key, message: errors.append(  # noqa: E731
+        ContentError(str(path), _line_of(text, key), key, message)
+    )
+    for key, value in vars(tables["colours"]).items():
+        if not HEX.fullmatch(value):
+            errors.append(
+                ContentError(
+                    str(path),
+                    _line_of(text, key, "colours"),
+                    f"colours.{key}",
+                    f"expected a colour such as #0f5c6e; got {value!r}",
+                )  # fmt: skip
+            )
+            tables["colours"] = replace(tables["colours"], **{key: getattr(Colours(), key)})
+    for fore, back, what in CONTRASTS:
+        pick = lambda name: name if name == "white" else getattr(tables["colours"], name)  # noqa: E731
+        ratio = contrast(pick(fore), pick(back))
+        if ratio < 4.5:
+            key = fore if fore != "white" else back
+            errors.append(
+                ContentError(
+                    str(path),
+                    _line_of(text, key, "colours"),
+                    f"colours.{key}",
+                    f"{what} has a contrast of {ratio:.1f}:1; text needs 4.5:1 to be read "
+                    "easily (WCAG AA)",
+                    severity="warning",
+                )  # fmt: skip
+            )
+    if "facets" in site:
+        from .model import FACETS_BY_NAME
+
+        unknown = [f for f in site["facets"] if f not in FACETS_BY_NAME]
+        if unknown:
+            problem("facets", f"unknown filter {unknown[0]!r}; known: {', '.join(FACETS_BY_NAME)}")
+            del site["facets"]
+        elif len(set(site["facets"])) != len(site["facets"]):
+            problem("facets", "a filter is named twice")
+            del site["facets"]
+    if site.get("logo"):
+        logo = content_dir / site["logo"]
+        if logo.suffix.lower() not in LOGO_TYPES:
+            problem("logo", f"expected an image ({', '.join(LOGO_TYPES)}); got {site['logo']!r}")
+            del site["logo"]
+        elif not logo.is_file() or not logo.resolve().is_relative_to(content_dir.resolve()):
+            problem("logo", f"no file {site['logo']!r} in the content folder")
+            del site["logo"]
+    if site.get("theme") and not (content_dir / site["theme"]).is_dir():
+        problem("theme", f"no folder {site['theme']!r} in the content folder")
+        del site["theme"]
+    return Site(**site, **tables)
 
 
 def _toml_line(message: str) -> int:

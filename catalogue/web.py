@@ -20,8 +20,10 @@ from flask import (
     jsonify,
     render_template,
     request,
+    send_from_directory,
     url_for,
 )
+from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
 from . import content
@@ -179,14 +181,42 @@ def create_app(content_dir: str | Path = "content", **settings) -> Flask:
         __name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static")
     )
     content_dir = Path(content_dir)
-    app.config.update(DRAFTS=False, INDEX_DIR=None, SHOW_CONTENT_ERRORS=False)
+    app.config.update(DRAFTS=False, INDEX_DIR=None, SHOW_CONTENT_ERRORS=False, THEME=None)
     app.config.update({k.upper(): v for k, v in settings.items()})
     index_dir = Path(app.config["INDEX_DIR"] or default_index_dir(content_dir))
     app.extensions["catalogue"] = Site(content_dir, index_dir, app.config["DRAFTS"])
+    settings_theme = app.extensions["catalogue"].catalogue.site.theme
+    theme = app.config["THEME"] or (content_dir / settings_theme if settings_theme else None)
+    if theme:
+        use_theme(app, Path(theme))
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # facets in FACETS order, entry fields in FIELDS order
     register(app)
     return app
+
+
+def use_theme(app: Flask, theme: Path) -> None:
+    """Put a theme folder's templates/ and static/ in front of the defaults, so that an
+    institution overrides one template, or the stylesheet, with one file."""
+    if not theme.is_dir():
+        raise ThemeError(f"theme folder {theme} does not exist")
+    app.config["THEME"] = theme
+    if (theme / "templates").is_dir():
+        app.jinja_loader = ChoiceLoader(
+            [FileSystemLoader(str(theme / "templates")), app.jinja_loader]
+        )
+    static = theme / "static"
+
+    def themed_static(filename: str):
+        if (static / filename).is_file():  # send_from_directory refuses paths that leave it
+            return send_from_directory(static, filename)
+        return app.send_static_file(filename)
+
+    app.view_functions["static"] = themed_static
+
+
+class ThemeError(Exception):
+    """A theme that cannot be used, with a message for the person who named it."""
 
 
 def site() -> Site:
@@ -234,6 +264,12 @@ def register(app: Flask) -> None:
             "num": number_label,
             "browse_url": browse_url,
             "pathway_url": pathway_url,
+            "shown_facets": shown_facets(s.catalogue.site),
+            "logo_url": (
+                url_for("logo", ext=Path(s.catalogue.site.logo).suffix)
+                if s.catalogue.site.logo
+                else None
+            ),
             "has_pathways": bool(s.pathways),
             "long_date": long_date,
             "static_build": app.config.get("STATIC_BUILD", False),
@@ -340,6 +376,22 @@ def register(app: Flask) -> None:
             search_link=search_url(req.args()),
         )
 
+    @app.route("/site/theme.css")
+    def theme_css():
+        """The colours set in site.toml, as the stylesheet's variables (no inline styles:
+        the Content Security Policy forbids them)."""
+        colours = site().catalogue.site.colours
+        lines = [f"  --{name.replace('_', '-')}: {value};" for name, value in vars(colours).items()]
+        return Response(":root {\n" + "\n".join(lines) + "\n}\n", mimetype="text/css")
+
+    @app.route("/site/logo<ext>")
+    def logo(ext: str):
+        s = site()
+        name = s.catalogue.site.logo
+        if not name or Path(name).suffix.lower() != ext.lower():
+            abort(404)
+        return send_from_directory(s.catalogue.root.resolve(), name)
+
     @app.route("/compare/")
     def compare():
         s = site()
@@ -436,6 +488,11 @@ def compare_column(entry: Credential) -> list[Markup]:
     cells = [Markup(cell.strip()) for cell in html.split(CELL)]
     assert len(cells) == len(COMPARE_ROWS) + 1, "compare_column and COMPARE_ROWS disagree"
     return cells
+
+
+def shown_facets(settings) -> tuple[str, ...]:
+    """The filters the pages show, in order: site.toml's `facets`, or all of them."""
+    return settings.facets or tuple(f.name for f in FACETS)
 
 
 def pathway_url(name: str) -> str | None:

@@ -131,8 +131,9 @@ function facetValue(request, facetName, v) {
 
 function facetsPanel(answer, request) {
   const groups = [];
-  for (const facet of engine.facets) {
-    const values = answer.facets[facet.name];
+  for (const name of root.dataset.facets.split(" ")) {
+    const facet = engine.byName.get(name);
+    const values = answer.facets[name];
     if (!values.length) continue;
     const item = (v) => facetValue(request, facet.name, v);
     let more = null;
