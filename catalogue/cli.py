@@ -66,8 +66,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ThemeError as exc:
         print(f"catalogue serve: {exc}", file=sys.stderr)
         return 2
+    from . import live
+    from .web import ROOT
+
+    theme = app.config.get("THEME")
+    live.enable(
+        app, Path(args.content), [ROOT / "templates", ROOT / "static", *([theme] if theme else [])]
+    )
     print(f"Serving {args.content} on http://{args.host}:{args.port}/ (Ctrl+C stops)")
-    app.run(host=args.host, port=args.port, debug=False)
+    print("Pages reload by themselves when an entry, site.toml or a template changes.")
+    app.run(host=args.host, port=args.port, debug=False, threaded=True)
     return 0
 
 

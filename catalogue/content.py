@@ -51,6 +51,7 @@ class Catalogue:
     site: Site
     entries: list[Credential] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
+    parsed: list[str] = field(default_factory=list)  # the files read by this load
     warnings: list[ContentError] = field(default_factory=list)
 
     def published(self, drafts: bool = False) -> list[Credential]:
@@ -70,10 +71,32 @@ class FieldError(Exception):
         self.node = node
 
 
-def load(path: str | os.PathLike = "content") -> Catalogue:
-    """Load the content folder at `path` (holding `site.toml` and `credentials/`)."""
+# What load() keeps between calls: each file's size and change time, entry and problems.
+FileCache = dict[str, tuple[tuple[int, int], "Credential | None", list[ContentError]]]
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (0, -1)
+    return (info.st_mtime_ns, info.st_size)
+
+
+def load(path: str | os.PathLike = "content", cache: FileCache | None = None) -> Catalogue:
+    """Load the content folder at `path` (holding `site.toml` and `credentials/`).
+
+    With a `cache` (a dict kept between calls, as `catalogue serve` keeps it), a file whose
+    size and change time are as before is not read again; `parsed` lists those that were.
+    Everything is read again when site.toml changes, since entries depend on its settings.
+    """
     root = Path(path)
     catalogue = Catalogue(root=root, site=Site())
+    if cache is not None:
+        settings_stamp = _stamp(root / "site.toml")
+        if cache.get("site.toml", (None,))[0] != settings_stamp:
+            cache.clear()
+            cache["site.toml"] = (settings_stamp, None, [])
     problems: list[ContentError] = []
     catalogue.site = load_site(root, problems)
     for problem in problems:
@@ -90,8 +113,17 @@ def load(path: str | os.PathLike = "content") -> Catalogue:
         )
         return catalogue
     seen: dict[str, str] = {}
-    for file in _markdown_files(folder, catalogue.errors):
-        entry, problems = parse_file(file, catalogue.site)
+    files = _markdown_files(folder, catalogue.errors)
+    for file in files:
+        stamp = _stamp(file) if cache is not None else None
+        hit = cache.get(str(file)) if cache is not None else None
+        if hit is not None and hit[0] == stamp:
+            entry, problems = hit[1], hit[2]
+        else:
+            entry, problems = parse_file(file, catalogue.site)
+            catalogue.parsed.append(str(file))
+            if cache is not None:
+                cache[str(file)] = (stamp, entry, problems)
         for problem in problems:
             (catalogue.errors if problem.severity == "error" else catalogue.warnings).append(
                 problem
@@ -111,6 +143,9 @@ def load(path: str | os.PathLike = "content") -> Catalogue:
             continue
         seen[entry.slug] = str(file)
         catalogue.entries.append(entry)
+    if cache is not None:  # forget files that are gone
+        for key in set(cache) - {str(f) for f in files} - {"site.toml"}:
+            del cache[key]
     catalogue.entries.sort(key=lambda e: e.slug)
     return catalogue
 

@@ -163,6 +163,48 @@ def build_index(entries: list[Credential], root: Path) -> Path:
     return target
 
 
+def update_index(
+    folder: Path, old: list[Credential], new: list[Credential], root: Path
+) -> Path | None:
+    """For live reload: a copy of the index in `folder` (of the entries `old`) with only
+    what differs in `new` written again. Entries are compared by identity, as the loader's
+    file cache returns the same object for a file that did not change. Returns None when
+    so much changed (site.toml, say) that a fresh build is as quick and cleaner.
+
+    Whoosh keeps a replaced document's statistics until segments merge, so scores may
+    differ in the last digits from a fresh build until the next start; the live index is
+    named apart ("live-...") so that a normal start never reuses it.
+    """
+    before = {e.slug: e for e in old}
+    after = {e.slug: e for e in new}
+    changed = [e for slug, e in after.items() if before.get(slug) is not e]
+    removed = [slug for slug in before if slug not in after]
+    if len(changed) + len(removed) > max(5, len(new) // 5):
+        return None
+    scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+    try:
+        shutil.copytree(folder, scratch, dirs_exist_ok=True)
+        (scratch / "COMPLETE").unlink(missing_ok=True)
+        ix = whoosh_index.open_dir(scratch)
+        with ix.writer(procs=1) as writer:
+            for slug in removed:
+                writer.delete_by_term("slug", slug)
+            for entry in changed:
+                writer.update_document(
+                    slug=entry.slug, **{n: index_text(entry, n) for n, _ in TEXT_FIELDS}
+                )
+        ix.close()
+        name = f"live-{fingerprint(new)}"
+        (scratch / "COMPLETE").write_text(name)
+        target = root / name
+        if target.exists():
+            shutil.rmtree(target)
+        os.rename(scratch, target)
+        return target
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def _point_at(root: Path, name: str) -> None:
     pointer = root / f".CURRENT-{os.getpid()}-{threading.get_ident()}"
     pointer.write_text(name)
@@ -358,11 +400,14 @@ def bits_of(positions: Iterable[int], size: int) -> int:
 class SearchEngine:
     """Answers search requests over a fixed list of entries and their Whoosh index."""
 
-    def __init__(self, entries: list[Credential], index_root: Path):
+    def __init__(self, entries: list[Credential], index_root: Path, folder: Path | None = None):
+        """Search `entries`, with the index of them under `index_root` (built if need be),
+        or in `folder` when given (an index `update_index` made)."""
         self.entries = entries
         self.size = len(entries)
         self.all = (1 << self.size) - 1
-        self.index = whoosh_index.open_dir(build_index(entries, index_root))
+        self.folder = folder or build_index(entries, index_root)
+        self.index = whoosh_index.open_dir(self.folder)
         self._lock = threading.Lock()
         self._searcher = self.index.searcher()
         self._terms: OrderedDict[str, tuple[int, Scores]] = OrderedDict()

@@ -37,6 +37,7 @@ from .search import (
     SearchRequest,
     highlight_terms,
     sort_key,
+    update_index,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,11 +108,25 @@ def default_index_dir(content_dir: Path) -> Path:
 class Site:
     """What the views read: the loaded catalogue, its search engine and browse slugs."""
 
-    def __init__(self, content_dir: Path, index_dir: Path, drafts: bool):
-        self.catalogue = content.load(content_dir)
+    def __init__(
+        self,
+        content_dir: Path,
+        index_dir: Path,
+        drafts: bool,
+        cache: content.FileCache | None = None,
+        previous: Site | None = None,
+    ):
+        """Load the catalogue and index it. With the `previous` site of the same folder
+        (live reload), only what changed is read and indexed again."""
+        self.content_dir, self.index_dir, self.drafts = content_dir, index_dir, drafts
+        self.cache = cache
+        self.catalogue = content.load(content_dir, cache=cache)
         self.entries = self.catalogue.published(drafts)
         self.by_slug = {e.slug: e for e in self.entries}
-        self.engine = SearchEngine(self.entries, index_dir)
+        folder = None
+        if previous is not None:
+            folder = update_index(previous.engine.folder, previous.entries, self.entries, index_dir)
+        self.engine = SearchEngine(self.entries, index_dir, folder)
         # /browse/<facet>/<value-slug>/: a stable slug for every facet value.
         self.browse: dict[str, dict[str, str]] = {}
         for facet in FACETS:
@@ -184,7 +199,7 @@ def create_app(content_dir: str | Path = "content", **settings) -> Flask:
     app.config.update(DRAFTS=False, INDEX_DIR=None, SHOW_CONTENT_ERRORS=False, THEME=None)
     app.config.update({k.upper(): v for k, v in settings.items()})
     index_dir = Path(app.config["INDEX_DIR"] or default_index_dir(content_dir))
-    app.extensions["catalogue"] = Site(content_dir, index_dir, app.config["DRAFTS"])
+    app.extensions["catalogue"] = Site(content_dir, index_dir, app.config["DRAFTS"], cache={})
     settings_theme = app.extensions["catalogue"].catalogue.site.theme
     theme = app.config["THEME"] or (content_dir / settings_theme if settings_theme else None)
     if theme:

@@ -1,0 +1,128 @@
+"""Live reload for `catalogue serve`: what editors change shows up by itself.
+
+A thread looks at the content folder, the templates, the static files and the theme a few
+times a second. When an entry or site.toml changes, the catalogue is loaded again with the
+file cache, so only the changed files are read, and the search index is rebuilt from the
+entries in memory; the new site then replaces the old one in one step. When a template or
+static file changes, Jinja's cache is cleared. Either way, open pages reload themselves:
+static/js/live-reload.js waits on /__live-reload until the version it saw changes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from flask import Flask, jsonify, request
+
+POLL_SECONDS = 0.2
+WAIT_SECONDS = 25  # how long a page's request waits for a change before asking again
+
+
+def snapshot(folders: Iterable[Path], files: Iterable[Path] = ()) -> dict[str, tuple[int, int]]:
+    """Size and change time of every file below `folders`, and of `files`."""
+    out = {}
+    for path in [*files, *(p for folder in folders if folder.is_dir() for p in folder.rglob("*"))]:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        if path.is_file() and not path.name.startswith("."):
+            out[str(path)] = (info.st_mtime_ns, info.st_size)
+    return out
+
+
+class LiveReload:
+    def __init__(self, app: Flask, content_dir: Path, code_dirs: Iterable[Path]):
+        self.app = app
+        self.content_dir = content_dir
+        self.code_dirs = [Path(d) for d in code_dirs]
+        self.version = 0
+        self.changed = threading.Condition()
+        self.retired = None  # the site replaced last time, closed at the next reload
+        self.content = self._content_snapshot()
+        self.code = snapshot(self.code_dirs)
+
+    def _content_snapshot(self):
+        return snapshot([self.content_dir / "credentials"], [self.content_dir / "site.toml"])
+
+    def check(self) -> list[str]:
+        """Look for changes once; apply them; return what changed (for the log)."""
+        content_now = self._content_snapshot()
+        code_now = snapshot(self.code_dirs)
+        said = []
+        if content_now != self.content:
+            self.content = content_now
+            said.append(self.reload_content())
+        if code_now != self.code:
+            self.code = code_now
+            self.app.jinja_env.cache.clear()
+            said.append("templates and static files changed")
+        if said:
+            with self.changed:
+                self.version += 1
+                self.changed.notify_all()
+        return said
+
+    def reload_content(self) -> str:
+        from .web import Site
+
+        started = time.perf_counter()
+        old = self.app.extensions["catalogue"]
+        new = Site(old.content_dir, old.index_dir, old.drafts, cache=old.cache, previous=old)
+        self.app.extensions["catalogue"] = new
+        if self.retired is not None:  # replaced a reload ago: no request is using it now
+            self.retired.engine.close()
+            folder = self.retired.engine.folder
+            if folder.name.startswith("live-") and folder != new.engine.folder:
+                shutil.rmtree(folder, ignore_errors=True)
+        self.retired = old
+        took = time.perf_counter() - started
+        files = new.catalogue.parsed
+        names = ", ".join(Path(f).name for f in files[:3]) + (" ..." if len(files) > 3 else "")
+        problems = len(new.catalogue.errors)
+        how = "updated" if new.engine.folder.name.startswith("live-") else "rebuilt"
+        return (
+            f"reloaded in {took:.2f} s ({how} the index): read {len(files)} "
+            f"file{'s' * (len(files) != 1)}"
+            + (f" ({names})" if files else "")
+            + f"; {len(new.entries)} entries, {problems} error{'s' * (problems != 1)}"
+        )
+
+    def run(self) -> None:
+        while True:
+            time.sleep(POLL_SECONDS)
+            try:
+                for line in self.check():
+                    print(f"catalogue serve: {line}", file=sys.stderr)
+            except Exception as exc:  # keep watching; the editor sees the message
+                print(f"catalogue serve: reload failed: {exc}", file=sys.stderr)
+
+    def wait(self, seen: int) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != seen, timeout=WAIT_SECONDS)
+            return self.version
+
+
+def enable(app: Flask, content_dir: Path, code_dirs: Iterable[Path]) -> LiveReload:
+    """Watch for changes in a background thread and let pages wait for them."""
+    live = LiveReload(app, content_dir, code_dirs)
+    app.config["LIVE_RELOAD"] = True
+    app.extensions["live_reload"] = live
+
+    @app.route("/__live-reload")
+    def live_reload():
+        raw = request.args.get("since", "")
+        seen = int(raw) if raw.isdigit() else -1
+        return jsonify({"version": live.wait(seen) if seen == live.version else live.version})
+
+    @app.context_processor
+    def live_version():
+        return {"live_version": live.version}
+
+    threading.Thread(target=live.run, name="live-reload", daemon=True).start()
+    return live
