@@ -10,7 +10,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from flask import (
     Flask,
@@ -35,6 +35,7 @@ from .search import (
     SORTS,
     SearchEngine,
     SearchRequest,
+    _number_text,
     highlight_terms,
     sort_key,
     update_index,
@@ -328,6 +329,13 @@ def register(app: Flask) -> None:
             sort_labels=SORT_LABELS,
             ranges=RANGES,
             chips=chips(req),
+            links=facet_links(req, results.facets),
+            browse_links={
+                name: [browse_url(name, v["value"]) for v in values]
+                for name, values in results.facets.items()
+            }
+            if app.config.get("STATIC_BUILD")
+            else {},
             search_url=search_url,
             highlight=highlight,
             terms=set(req.terms),
@@ -513,6 +521,39 @@ def shown_facets(settings) -> tuple[str, ...]:
 def pathway_url(name: str) -> str | None:
     slug = site().pathway_slug.get(name)
     return url_for("pathway", slug=slug) if slug else None
+
+
+def facet_links(req: SearchRequest, facets: dict[str, list[dict]]) -> dict[str, list[str]]:
+    """For every value listed, the search URL that ticks or unticks it: what
+    `search_url(req.toggled(facet, value))` gives, built from pieces quoted once, since a
+    page lists a few hundred values."""
+    quote = quote_plus
+    base = search_url([])
+    head = [f"q={quote(req.q)}"] if req.q else []
+    tail = [f"{name}={quote(_number_text(v))}" for name, v in req.ranges.items()]
+    tail += [f"sort={quote(req.sort)}"] if req.sort else []
+    chosen = {
+        f.name: [f"{f.name}={quote(v)}" for v in req.filters.get(f.name, [])] for f in FACETS
+    }
+    out: dict[str, list[str]] = {}
+    for facet in FACETS:
+        values = facets.get(facet.name, [])
+        if not values:
+            continue
+        before = [p for f in FACETS[: FACETS.index(facet)] for p in chosen[f.name]]
+        after = [p for f in FACETS[FACETS.index(facet) + 1 :] for p in chosen[f.name]]
+        mine = req.filters.get(facet.name, [])
+        links = []
+        for v in values:
+            value = v["value"]
+            if value in mine:
+                own = [f"{facet.name}={quote(x)}" for x in mine if x != value]
+            else:
+                own = chosen[facet.name] + [f"{facet.name}={quote(value)}"]
+            query = "&".join(head + before + own + after + tail)
+            links.append(base + (f"?{query}" if query else ""))
+        out[facet.name] = links
+    return out
 
 
 def chips(req: SearchRequest) -> list[dict]:

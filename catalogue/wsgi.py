@@ -1,6 +1,6 @@
 """The catalogue as a WSGI application, for a production server.
 
-    CATALOGUE_CONTENT=/srv/catalogue/content gunicorn --workers 2 --threads 4 \
+    CATALOGUE_CONTENT=/srv/catalogue/content gunicorn --workers 4 \
         --bind 127.0.0.1:8000 catalogue.wsgi:app
 
 Settings come from the environment:
