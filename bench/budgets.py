@@ -69,7 +69,7 @@ def first_view_bytes(site: Path, path: str) -> tuple[int, int, list[tuple[str, i
 
         page.on("response", record)
         page.goto(base + path.lstrip("/"))
-        page.wait_for_selector("#search-app:not([aria-busy]) .cards .card")
+        page.wait_for_selector("#search-app[data-rendered]:not([aria-busy]) .cards .card")
         page.wait_for_load_state("networkidle")
         browser.close()
     return sum(r for _, r, _ in loaded), sum(g for _, _, g in loaded), loaded

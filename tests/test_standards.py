@@ -65,8 +65,7 @@ def test_no_serious_accessibility_problem(browser, demo_site, path):
     response = page.goto(demo_site + path)
     assert response.status == 200, path
     if path.startswith(("search/", "compare/")):
-        page.wait_for_selector(".cards .card, table.compare")
-        page.wait_for_selector("[aria-busy]", state="detached")
+        page.wait_for_selector("#search-app[data-rendered]:not([aria-busy]), table.compare")
     page.add_script_tag(path=str(tool(AXE)))
     found = page.evaluate(
         """async () => (await axe.run()).violations

@@ -17,7 +17,7 @@ from catalogue.model import FACETS_BY_NAME
 
 from .conftest import PREFIX
 
-READY = "#search-app:not([aria-busy]) .results-body > *"
+READY = "#search-app[data-rendered]:not([aria-busy]) .results-body > *"
 
 VIEW = """() => ({
   total: Number(document.querySelector("#results-h [data-total]").dataset.total),

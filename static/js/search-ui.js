@@ -224,6 +224,7 @@ async function render(query, { focus = null } = {}) {
   const items = await Promise.all(answer.results.map((e) => card(e, terms)));
   if (id !== current) return; // a newer render has started
   root.removeAttribute("aria-busy");
+  root.dataset.rendered = String(id); // the page is the script's now (tests wait for this)
 
   document.title = `${request.q ? `${request.q} – ` : ""}Search – ${siteName}`;
   syncForm(request);
