@@ -22,12 +22,9 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -37,6 +34,7 @@ from generate import generate  # noqa: E402
 from queries import search_urls  # noqa: E402
 
 from catalogue.web import create_app  # noqa: E402
+from tests.static_site import free_port, start_server  # noqa: E402
 
 OUT = HERE / "out"
 WORKERS, THREADS = 4, 1  # sync workers, two a core: the best p99 measured here
@@ -62,33 +60,17 @@ def ensure_wrk() -> str:
     sys.exit("wrk is needed: sudo apt-get install wrk")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(content: Path, index_dir: Path) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(content: Path, index_dir: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "CATALOGUE_CONTENT": str(content), "CATALOGUE_INDEX_DIR": str(index_dir)}
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    proc = subprocess.Popen(
-        [str(gunicorn), "--workers", str(WORKERS), "--threads", str(THREADS), "--bind",
-         f"127.0.0.1:{port}",
-         "--log-level", "warning", "catalogue.wsgi:app"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    while True:
-        try:
-            urllib.request.urlopen(base + "/", timeout=5).close()
-            return proc, base
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                sys.exit("gunicorn did not start:\n" + proc.communicate()[1])
-            time.sleep(0.3)
+    command = [str(gunicorn), "--workers", str(WORKERS), "--threads", str(THREADS), "--bind",
+               f"127.0.0.1:{port}", "--log-level", "warning", "catalogue.wsgi:app"]  # fmt: skip
+    try:
+        return start_server(command, base + "/", env), base
+    except RuntimeError as exc:
+        sys.exit(str(exc))
 
 
 def run_wrk(wrk: str, base: str, paths: Path, connections: int, seconds: int) -> dict:
@@ -146,7 +128,7 @@ def main(argv: list[str]) -> int:
         index_dir = OUT / f"index-{size}"
         app = create_app(content, index_dir=index_dir)  # builds the index before timing
         urls = search_urls(app.extensions["catalogue"].engine, 2000, seed=5)
-        proc, base = start_server(content, index_dir)
+        proc, base = start_gunicorn(content, index_dir)
         try:
             for endpoint in ("/search/", "/api/search.json"):
                 with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as paths:
@@ -171,7 +153,7 @@ def main(argv: list[str]) -> int:
                     os.unlink(paths.name)
         finally:
             proc.terminate()
-            log = proc.communicate(timeout=30)[1]
+            log = proc.communicate(timeout=30)[0]
         if "Traceback" in log:
             print(log, file=sys.stderr)
             failed = True

@@ -532,9 +532,7 @@ def facet_links(req: SearchRequest, facets: dict[str, list[dict]]) -> dict[str, 
     head = [f"q={quote(req.q)}"] if req.q else []
     tail = [f"{name}={quote(_number_text(v))}" for name, v in req.ranges.items()]
     tail += [f"sort={quote(req.sort)}"] if req.sort else []
-    chosen = {
-        f.name: [f"{f.name}={quote(v)}" for v in req.filters.get(f.name, [])] for f in FACETS
-    }
+    chosen = {f.name: [f"{f.name}={quote(v)}" for v in req.filters.get(f.name, [])] for f in FACETS}
     out: dict[str, list[str]] = {}
     for facet in FACETS:
         values = facets.get(facet.name, [])

@@ -14,9 +14,12 @@ import argparse
 import csv
 import os
 import posixpath
+import socket
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -262,3 +265,32 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on just now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(command: list[str], url: str, env: dict, timeout: float = 300):
+    """Start a server process and wait until `url` answers; return the process.
+
+    Its output (stdout and stderr together) is kept for the caller's `communicate()`.
+    Raises RuntimeError with that output if it stops or does not answer in time.
+    """
+    proc = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+            return proc
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                output = proc.communicate()[0]
+                raise RuntimeError(f"{command[0]} did not start:\n{output}") from None
+            time.sleep(0.2)

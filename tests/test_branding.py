@@ -137,8 +137,7 @@ def test_bad_settings_name_the_line_and_fall_back(tmp_path):
     path = str(content / "site.toml")
     assert [str(e) for e in catalogue.errors] == [
         f"{path}:6: colours.brand: expected a colour such as #0f5c6e; got 'purple'",
-        f"{path}:2: facets: unknown filter 'colour'; known: "
-        + ", ".join(f.name for f in FACETS),
+        f"{path}:2: facets: unknown filter 'colour'; known: " + ", ".join(f.name for f in FACETS),
         f"{path}:3: logo: no file 'missing.png' in the content folder",
     ]
     assert [str(w) for w in catalogue.warnings if "site.toml" in w.path] == [

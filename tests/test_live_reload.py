@@ -6,17 +6,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from .conftest import DEMO
-from .test_production import free_port
+from .static_site import free_port, start_server
 
 SLUG = "agri-dairy-herd-health-records"
 
@@ -26,23 +23,12 @@ def served(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(DEMO, content)
     port = free_port()
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    proc = subprocess.Popen(
+    base = f"http://127.0.0.1:{port}/"
+    proc = start_server(
         [sys.executable, "-m", "catalogue.cli", "serve", "--content", str(content), "--port",
          str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        base, {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
     )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base, timeout=5).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("catalogue serve did not start:\n" + proc.communicate()[0])
-            time.sleep(0.2)
     yield content, base, proc
     proc.terminate()
     log = proc.communicate(timeout=30)[0]

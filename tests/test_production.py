@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from .conftest import DEMO
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .static_site import free_port, start_server
 
 
 def get(url: str, headers: dict | None = None) -> tuple[int, str]:
@@ -37,22 +30,12 @@ def server(tmp_path_factory):
         "CATALOGUE_PROXIES": "1",
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    proc = subprocess.Popen(
+    base = f"http://127.0.0.1:{port}/"
+    proc = start_server(
         [str(gunicorn), "--workers", "2", "--threads", "2", "--bind", f"127.0.0.1:{port}",
          "catalogue.wsgi:app"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        base, env,
     )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            get(base)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("gunicorn did not start:\n" + proc.communicate()[0])
-            time.sleep(0.2)
     yield base
     proc.terminate()
     output = proc.communicate(timeout=30)[0]
