@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -68,21 +69,29 @@ def start_gunicorn(content: Path, index_dir: Path) -> tuple[subprocess.Popen, st
     command = [str(gunicorn), "--workers", str(WORKERS), "--threads", str(THREADS), "--bind",
                f"127.0.0.1:{port}", "--log-level", "warning", "catalogue.wsgi:app"]  # fmt: skip
     try:
-        return start_server(command, base + "/", env), base
+        proc = start_server(command, base + "/", env)
     except RuntimeError as exc:
         sys.exit(str(exc))
+    time.sleep(1)  # every worker up, and the server that answered is this one
+    if proc.poll() is not None:
+        sys.exit("gunicorn stopped after starting:\n" + proc.communicate()[0])
+    return proc, base
 
 
 def run_wrk(wrk: str, base: str, paths: Path, connections: int, seconds: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
     try:
-        out = subprocess.run(
-            [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "--latency",
-             "-s", script.name, base],
-            env={**os.environ, "WRK_PATHS": str(paths)},
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
+        command = [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "--latency",
+                   "-s", script.name, base]  # fmt: skip
+        env = {**os.environ, "WRK_PATHS": str(paths)}
+        run = subprocess.run(command, env=env, capture_output=True, text=True)
+        if run.returncode:  # wrk itself failed (not a server error): say why, try once more
+            print(f"wrk exited {run.returncode}: {run.stderr.strip() or run.stdout.strip()}; again")
+            run = subprocess.run(command, env=env, capture_output=True, text=True)
+            if run.returncode:
+                sys.exit(f"wrk failed twice: {run.stderr.strip() or run.stdout.strip()}")
+        out = run.stdout
     finally:
         os.unlink(script.name)
 
