@@ -196,23 +196,29 @@ def export(engine: SearchEngine, render_card: Callable[[Credential], str]) -> di
     text = _json(text_part(engine))
     text_name = f"text.{_hash(text)}.json"
     files[text_name] = text
-    cards = [
+    cards = {
         # line breaks and indentation between tags mean nothing in a card: leave them out
-        re.sub(r">\s*\n\s*<", "><", render_card(engine.entries[i]).strip()).encode()
-        for i in title_order(engine)
-    ]
-    digest = hashlib.sha256()
-    for card in cards:
-        digest.update(len(card).to_bytes(8, "little") + card)
-    card_dir = f"cards-{digest.hexdigest()[:12]}"
-    for i, card in enumerate(cards):
-        files[f"{card_dir}/{i}.html"] = card
+        str(n): re.sub(r">\s*\n\s*<", "><", render_card(engine.entries[i]).strip()).encode()
+        for n, i in enumerate(title_order(engine))
+    }
+    card_dir, card_files = fragments("cards", cards)
+    files.update(card_files)
     facets = facet_part(engine)
     facets["text"] = text_name
     facets["cards"] = card_dir + "/"
     data = _json(facets)
     files[f"facets.{_hash(data)}.json"] = data
     return files
+
+
+def fragments(prefix: str, pieces: dict[str, bytes]) -> tuple[str, dict[str, bytes]]:
+    """HTML fragments as files `<prefix>-<hash>/<name>.html`; the folder is named by a hash
+    of them all, so a change to any one renames it. Returns the folder and the files."""
+    digest = hashlib.sha256()
+    for name, piece in pieces.items():
+        digest.update(name.encode() + b"\0" + len(piece).to_bytes(8, "little") + piece)
+    folder = f"{prefix}-{digest.hexdigest()[:12]}"
+    return folder, {f"{folder}/{name}.html": piece for name, piece in pieces.items()}
 
 
 def facet_file(files: dict[str, bytes]) -> str:

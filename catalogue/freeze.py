@@ -8,7 +8,6 @@ built into when it is empty or holds an earlier build (it carries a marker file)
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 import shutil
 import sys
@@ -21,7 +20,7 @@ from urllib.parse import urlsplit
 from flask import Response, render_template, url_for
 from flask_frozen import Freezer, FrozenFlaskWarning
 
-from .export import export, facet_file
+from .export import export, facet_file, fragments
 from .model import FACETS
 from .site import load_site
 
@@ -88,10 +87,9 @@ def freeze(
         )
         register_static_routes(app)
         search_files = export_search(app, base_url)
-        compare_files = export_compare(app, base_url)
+        compare_folder, compare_files = export_compare(app, base_url)
         if compare_files:
-            folder = next(iter(compare_files)).split("/")[0]
-            app.config["COMPARE_COLUMNS"] = f"{_root_path(base_url)}{SEARCH_DATA}/{folder}/"
+            app.config["COMPARE_COLUMNS"] = f"{_root_path(base_url)}{SEARCH_DATA}/{compare_folder}/"
         search_files.update(compare_files)
         app.config["SEARCH_INDEX"] = (
             f"{_root_path(base_url)}{SEARCH_DATA}/{facet_file(search_files)}"
@@ -154,30 +152,19 @@ def export_search(app, base_url: str | None) -> dict[str, bytes]:
     search page renders them, with links under `base_url`."""
     engine = app.extensions["catalogue"].engine
     with app.test_request_context("/", base_url=base_url or "http://localhost/"):
-        template = app.jinja_env.from_string(
-            '{% from "_macros.html" import card with context %}{{ card(e, compare=true) }}'
-        )
-        context: dict = {}
-        app.update_template_context(context)
-        return export(engine, lambda e: template.render(context, e=e))
+        return export(engine, lambda e: render_template("_card.html", e=e))
 
 
-def export_compare(app, base_url: str | None) -> dict[str, bytes]:
+def export_compare(app, base_url: str | None) -> tuple[str, dict[str, bytes]]:
     """Each entry's column of the comparison table, for the static compare page
-    (static/js/compare.js), in a folder named by a hash of them all."""
-    from flask import render_template
-
+    (static/js/compare.js): the folder they go in and the files."""
     site = app.extensions["catalogue"]
     with app.test_request_context("/", base_url=base_url or "http://localhost/"):
         columns = {
             e.slug: render_template("_compare_column.html", e=e).strip().encode()
             for e in site.entries
         }
-    digest = hashlib.sha256()
-    for slug, column in columns.items():
-        digest.update(slug.encode() + b"\0" + column + b"\0")
-    folder = f"compare-{digest.hexdigest()[:12]}"
-    return {f"{folder}/{slug}.html": column for slug, column in columns.items()}
+    return fragments("compare", columns)
 
 
 def register_static_routes(app) -> None:

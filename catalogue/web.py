@@ -329,13 +329,13 @@ def register(app: Flask) -> None:
             sort_labels=SORT_LABELS,
             ranges=RANGES,
             chips=chips(req),
-            links=facet_links(req, results.facets),
-            browse_links={
+            # each listed value's link: its browse page in a static build, else its toggle
+            facet_hrefs={
                 name: [browse_url(name, v["value"]) for v in values]
                 for name, values in results.facets.items()
             }
             if app.config.get("STATIC_BUILD")
-            else {},
+            else facet_links(req, results.facets),
             search_url=search_url,
             highlight=highlight,
             terms=set(req.terms),

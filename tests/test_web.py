@@ -529,3 +529,35 @@ def test_compare_shows_up_to_four_side_by_side(demo_app, demo_catalogue):
     search = client.get("/search/?delivery=online").get_data(as_text=True)
     assert '<form class="compare-form" action="/compare/" method="get">' in search
     assert len(re.findall(r'<input type="checkbox" name="c" value="[^"]+"', search)) == 20
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "q=data+plan&delivery=online&delivery=hybrid&cost_max=499.99&sort=-cost&page=2",
+        "skills=Reading+charts&field=Health+care&hours_min=5&weeks_max=8",
+        "q=climat+%26+%C3%A9&issuer=Coll%C3%A8ge+du+Mont-Clair&sort=relevance",
+        "issuer=Coll%C3%A8ge+du+Mont-Clair&language=fr&sort=title",
+    ],
+)
+def test_facet_links_are_the_toggled_search_urls(demo_app, query):
+    """facet_links builds the URLs from pieces quoted once, for speed: they must be what
+    search_url(req.toggled(...)) gives, value by value."""
+    from urllib.parse import parse_qsl
+
+    from werkzeug.datastructures import MultiDict
+
+    from catalogue.web import facet_links, search_url
+
+    engine = demo_app.extensions["catalogue"].engine
+    req = engine.parse(MultiDict(parse_qsl(query)))
+    results = engine.search(req)
+    with demo_app.test_request_context("/search/"):
+        links = facet_links(req, results.facets)
+        checked = 0
+        for name, values in results.facets.items():
+            for v, link in zip(values, links.get(name, []), strict=True):
+                assert link == search_url(req.toggled(name, v["value"])), (name, v["value"])
+                checked += 1
+    assert checked > 5
