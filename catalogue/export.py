@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Callable
 
+from .i18n import translations
 from .model import FACETS, Credential
 from .search import (
     MAX_PAGE,
@@ -88,8 +89,9 @@ def title_order(engine: SearchEngine) -> list[int]:
     return engine.sort_orders["title"]
 
 
-def facet_part(engine: SearchEngine) -> dict:
-    """Facet values and numbers of every entry, entries in title order."""
+def facet_part(engine: SearchEngine, languages: tuple[str, ...] = ("en",)) -> dict:
+    """Facet values and numbers of every entry, entries in title order; the facets' and
+    values' labels in each interface language."""
     order = title_order(engine)
     entries = [engine.entries[i] for i in order]
     facets = []
@@ -99,18 +101,18 @@ def facet_part(engine: SearchEngine) -> dict:
         # Display order: a fixed order first where the facet has one, then by sort key.
         values = sorted(keys, key=lambda v: (rank.get(v, len(rank)), keys[v]))
         ids = {v: i for i, v in enumerate(values)}
+        own = {i: facet.label_for(v) for i, v in enumerate(values) if facet.label_for(v) != v}
         per_entry = [[ids[v] for v in engine.values[facet.name][i]] for i in order]
         facets.append(
             {
                 "name": facet.name,
-                "label": facet.label,
+                "label": {lang: translations(lang).gettext(facet.label) for lang in languages},
                 "ordered": bool(facet.order),
                 "inOrder": sum(1 for v in values if v in rank),
                 "values": front_coded(values),
                 "labels": {
-                    str(i): facet.label_for(v)
-                    for i, v in enumerate(values)
-                    if facet.label_for(v) != v
+                    lang: {str(i): translations(lang).gettext(text) for i, text in own.items()}
+                    for lang in languages
                 },
                 # one value per entry is the common case: then a flat list
                 "entries": per_entry
@@ -186,26 +188,37 @@ def text_part(engine: SearchEngine) -> dict:
     }
 
 
-def export(engine: SearchEngine, render_card: Callable[[Credential], str]) -> dict[str, bytes]:
+def export(
+    engine: SearchEngine,
+    render_card: Callable[[Credential, str], str],
+    languages: tuple[str, ...] = ("en",),
+) -> dict[str, bytes]:
     """Return the browser's search files, as {path relative to the data folder: bytes}.
 
-    The facet part names the text part and the card folder, so the page needs to know only
-    the facet part's name (see `facet_file`).
+    `render_card(entry, lang)` gives an entry's card in an interface language. The facet
+    part names the text part and each language's card folder, so the page needs to know
+    only the facet part's name (see `facet_file`).
     """
     files: dict[str, bytes] = {}
     text = _json(text_part(engine))
     text_name = f"text.{_hash(text)}.json"
     files[text_name] = text
-    cards = {
-        # line breaks and indentation between tags mean nothing in a card: leave them out
-        str(n): re.sub(r">\s*\n\s*<", "><", render_card(engine.entries[i]).strip()).encode()
-        for n, i in enumerate(title_order(engine))
-    }
-    card_dir, card_files = fragments("cards", cards)
-    files.update(card_files)
-    facets = facet_part(engine)
+    card_dirs = {}
+    for lang in languages:
+        cards = {
+            # line breaks and indentation between tags mean nothing in a card: leave them out
+            str(n): re.sub(
+                r">\s*\n\s*<", "><", render_card(engine.entries[i], lang).strip()
+            ).encode()
+            for n, i in enumerate(title_order(engine))
+        }
+        card_dir, card_files = fragments("cards", cards)
+        files.update(card_files)
+        card_dirs[lang] = card_dir + "/"
+    facets = facet_part(engine, languages)
+    facets["languages"] = list(languages)
     facets["text"] = text_name
-    facets["cards"] = card_dir + "/"
+    facets["cards"] = card_dirs
     data = _json(facets)
     files[f"facets.{_hash(data)}.json"] = data
     return files

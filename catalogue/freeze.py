@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Response, render_template, url_for
+from flask import Response, g, render_template, url_for
 from flask_frozen import Freezer, FrozenFlaskWarning
 
 from .export import export, facet_file, fragments
@@ -87,10 +87,13 @@ def freeze(
         )
         register_static_routes(app)
         search_files = export_search(app, base_url)
-        compare_folder, compare_files = export_compare(app, base_url)
-        if compare_files:
-            app.config["COMPARE_COLUMNS"] = f"{_root_path(base_url)}{SEARCH_DATA}/{compare_folder}/"
-        search_files.update(compare_files)
+        app.config["COMPARE_COLUMNS"] = {}
+        for lang, (folder, files) in export_compare(app, base_url).items():
+            if files:
+                app.config["COMPARE_COLUMNS"][lang] = (
+                    f"{_root_path(base_url)}{SEARCH_DATA}/{folder}/"
+                )
+            search_files.update(files)
         app.config["SEARCH_INDEX"] = (
             f"{_root_path(base_url)}{SEARCH_DATA}/{facet_file(search_files)}"
         )
@@ -147,24 +150,37 @@ def _root_path(base_url: str | None) -> str:
     return urlsplit(base_url or "/").path.rstrip("/") + "/"
 
 
+def _languages(app) -> tuple[str, ...]:
+    return app.extensions["catalogue"].catalogue.site.interface_languages
+
+
 def export_search(app, base_url: str | None) -> dict[str, bytes]:
     """The browser's search files (see catalogue/export.py), cards rendered as the
-    search page renders them, with links under `base_url`."""
+    search page renders them in each language, with links under `base_url`."""
     engine = app.extensions["catalogue"].engine
+
+    def card(entry, lang: str) -> str:
+        g.lang = lang
+        return render_template("_card.html", e=entry)
+
     with app.test_request_context("/", base_url=base_url or "http://localhost/"):
-        return export(engine, lambda e: render_template("_card.html", e=e))
+        return export(engine, card, _languages(app))
 
 
-def export_compare(app, base_url: str | None) -> tuple[str, dict[str, bytes]]:
-    """Each entry's column of the comparison table, for the static compare page
-    (static/js/compare.js): the folder they go in and the files."""
+def export_compare(app, base_url: str | None) -> dict[str, tuple[str, dict[str, bytes]]]:
+    """Each entry's column of the comparison table in each language, for the static
+    compare page (static/js/compare.js): by language, the folder they go in and the files."""
     site = app.extensions["catalogue"]
+    out = {}
     with app.test_request_context("/", base_url=base_url or "http://localhost/"):
-        columns = {
-            e.slug: render_template("_compare_column.html", e=e).strip().encode()
-            for e in site.entries
-        }
-    return fragments("compare", columns)
+        for lang in _languages(app):
+            g.lang = lang
+            columns = {
+                e.slug: render_template("_compare_column.html", e=e).strip().encode()
+                for e in site.entries
+            }
+            out[lang] = fragments("compare", columns)
+    return out
 
 
 def register_static_routes(app) -> None:
@@ -232,28 +248,33 @@ def register_generators(freezer: Freezer) -> None:
     """Tell Frozen-Flask every URL of the site, so nothing depends on being linked."""
     site = freezer.app.extensions["catalogue"]
 
+    languages = site.catalogue.site.interface_languages
+    # the `lang` of each language's URLs: none for the default, which lives at the root
+    prefixes = [{"lang": ""}] + [{"lang": lang} for lang in languages[1:]]
+
     @freezer.register_generator
     def pages():
         for endpoint in (
-            "home",
-            "search",
-            "browse_index",
             "api_entries",
             "entries_csv",
             "sitemap",
             "feed",
-            "compare",
             "not_found_page",
             "robots",
         ):
             yield endpoint, {}
         for entry in site.entries:
-            yield "entry", {"slug": entry.slug}
             yield "api_entry", {"slug": entry.slug}
-        for facet in FACETS:
-            for slug in site.browse[facet.name]:
-                yield "browse", {"facet": facet.name, "value": slug}
-        yield "pathways_index", {}
+        for lang in prefixes:
+            for endpoint in ("home", "search", "browse_index", "compare", "pathways_index"):
+                yield endpoint, lang
+            for entry in site.entries:
+                yield "entry", {"slug": entry.slug, **lang}
+            for facet in FACETS:
+                for slug in site.browse[facet.name]:
+                    yield "browse", {"facet": facet.name, "value": slug, **lang}
+            for slug in site.pathways:
+                yield "pathway", {"slug": slug, **lang}
         settings = site.catalogue.site
         if settings.custom_colours:
             yield "theme_css", {}
@@ -267,8 +288,6 @@ def register_generators(freezer: Freezer) -> None:
                         "static",
                         {"filename": file.relative_to(Path(theme) / "static").as_posix()},
                     )
-        for slug in site.pathways:
-            yield "pathway", {"slug": slug}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,26 +14,30 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import Any
 
+from .i18n import N_
+
 DELIVERY_MODES = ("online", "in-person", "hybrid")
 LEVELS = ("introductory", "intermediate", "advanced")
 LANGUAGES = ("en", "fr")
 ASSESSMENT_TYPES = ("project", "exam", "portfolio", "practical", "presentation", "simulation")
 
+# Labels of the vocabularies, marked for translation (the language names are written in
+# their own language, as a language switch shows them).
 LABELS = {
-    "online": "Online",
-    "in-person": "In person",
-    "hybrid": "Hybrid",
-    "introductory": "Introductory",
-    "intermediate": "Intermediate",
-    "advanced": "Advanced",
+    "online": N_("Online"),
+    "in-person": N_("In person"),
+    "hybrid": N_("Hybrid"),
+    "introductory": N_("Introductory"),
+    "intermediate": N_("Intermediate"),
+    "advanced": N_("Advanced"),
     "en": "English",
     "fr": "Français",
-    "project": "Project",
-    "exam": "Exam",
-    "portfolio": "Portfolio",
-    "practical": "Practical",
-    "presentation": "Presentation",
-    "simulation": "Simulation",
+    "project": N_("Project"),
+    "exam": N_("Exam"),
+    "portfolio": N_("Portfolio"),
+    "practical": N_("Practical"),
+    "presentation": N_("Presentation"),
+    "simulation": N_("Simulation"),
 }
 
 
@@ -262,6 +266,7 @@ class Check:
     ok: bool
     detail: str
     field: str
+    values: dict[str, float] = _field(default_factory=dict)  # the numbers in its label
 
 
 @dataclass
@@ -334,16 +339,16 @@ def number_label(value: float) -> str:
 # Facets --------------------------------------------------------------------------------
 
 COST_BANDS = (
-    ("free", "Free", lambda c: c == 0),
-    ("under-250", "Under $250", lambda c: 0 < c < 250),
-    ("250-999", "$250 to $999", lambda c: 250 <= c < 1000),
-    ("1000-plus", "$1,000 and over", lambda c: c >= 1000),
+    ("free", N_("Free"), lambda c: c == 0),
+    ("under-250", N_("Under $250"), lambda c: 0 < c < 250),
+    ("250-999", N_("$250 to $999"), lambda c: 250 <= c < 1000),
+    ("1000-plus", N_("$1,000 and over"), lambda c: c >= 1000),
 )
 HOURS_BANDS = (
-    ("under-20", "Under 20 hours", lambda h: h < 20),
-    ("20-49", "20 to 49 hours", lambda h: 20 <= h < 50),
-    ("50-99", "50 to 99 hours", lambda h: 50 <= h < 100),
-    ("100-plus", "100 hours or more", lambda h: h >= 100),
+    ("under-20", N_("Under 20 hours"), lambda h: h < 20),
+    ("20-49", N_("20 to 49 hours"), lambda h: 20 <= h < 50),
+    ("50-99", N_("50 to 99 hours"), lambda h: 50 <= h < 100),
+    ("100-plus", N_("100 hours or more"), lambda h: h >= 100),
 )
 
 
@@ -377,28 +382,28 @@ def _band_facet(name: str, label: str, bands, attr: str) -> Facet:
 
 
 FACETS: tuple[Facet, ...] = (
-    Facet("delivery", "Delivery mode", lambda c: [c.delivery], DELIVERY_MODES),
-    _band_facet("cost_band", "Cost", COST_BANDS, "cost"),
-    _band_facet("hours_band", "Learning hours", HOURS_BANDS, "hours"),
+    Facet("delivery", N_("Delivery mode"), lambda c: [c.delivery], DELIVERY_MODES),
+    _band_facet("cost_band", N_("Cost"), COST_BANDS, "cost"),
+    _band_facet("hours_band", N_("Learning hours"), HOURS_BANDS, "hours"),
     Facet(
         "start",
-        "Start",
+        N_("Start"),
         lambda c: ["on-demand" if c.on_demand else "scheduled"],
         ("on-demand", "scheduled"),
-        {"on-demand": "On demand", "scheduled": "Fixed start dates"},
+        {"on-demand": N_("On demand"), "scheduled": N_("Fixed start dates")},
     ),
-    Facet("field", "Field", lambda c: [c.field] if c.field else []),
-    Facet("level", "Level", lambda c: [c.level] if c.level else [], LEVELS),
-    Facet("language", "Language", lambda c: list(c.language), LANGUAGES),
-    Facet("issuer", "Issuer", lambda c: [c.issuer]),
-    Facet("partners", "Partner", lambda c: list(c.partners)),
+    Facet("field", N_("Field"), lambda c: [c.field] if c.field else []),
+    Facet("level", N_("Level"), lambda c: [c.level] if c.level else [], LEVELS),
+    Facet("language", N_("Language"), lambda c: list(c.language), LANGUAGES),
+    Facet("issuer", N_("Issuer"), lambda c: [c.issuer]),
+    Facet("partners", N_("Partner"), lambda c: list(c.partners)),
     Facet(
         "assessment_type",
-        "Assessment",
+        N_("Assessment"),
         lambda c: [c.assessment_type] if c.assessment_type else [],
         ASSESSMENT_TYPES,
     ),
-    Facet("skills", "Skill", lambda c: [s.name for s in c.skills]),
+    Facet("skills", N_("Skill"), lambda c: [s.name for s in c.skills]),
 )
 
 FACETS_BY_NAME = {f.name: f for f in FACETS}

@@ -40,6 +40,7 @@ from whoosh.lang.porter import stem
 from whoosh.query import And, Or, Term
 from whoosh.support.charset import accent_map
 
+from .i18n import N_
 from .model import FACETS, FACETS_BY_NAME, FIELDS, Credential
 
 Scores = dict[int, float] | array  # a term's BM25F score per entry
@@ -65,13 +66,13 @@ TERM_CACHE_BYTES = 256 * 2**20  # about what the cached term scores may hold
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 SORTS = ("relevance", "title", "cost", "-cost", "hours", "weeks", "updated")
 SORT_LABELS = {
-    "relevance": "Best match",
-    "title": "Title (A to Z)",
-    "cost": "Cost (lowest first)",
-    "-cost": "Cost (highest first)",
-    "hours": "Hours (fewest first)",
-    "weeks": "Weeks (shortest first)",
-    "updated": "Recently updated",
+    "relevance": N_("Best match"),
+    "title": N_("Title (A to Z)"),
+    "cost": N_("Cost (lowest first)"),
+    "-cost": N_("Cost (highest first)"),
+    "hours": N_("Hours (fewest first)"),
+    "weeks": N_("Weeks (shortest first)"),
+    "updated": N_("Recently updated"),
 }
 # name -> (entry attribute, True for a lower bound)
 RANGES = {

@@ -41,17 +41,36 @@ class Site:
     base_url: str = ""
     notice: str = ""
     currency: str = "CAD"
-    language: str = "en"
+    language: str = "en"  # the language of entries that do not name theirs
+    languages: tuple[str, ...] = ()  # the interface's languages, the first at the site's root
+    country: str = "CA"  # ISO 3166 code: how money, numbers and dates are written
     contact: str = ""  # an e-mail address or a web address, shown in the footer
     logo: str = ""  # an image in the content folder, shown beside the name
     theme: str = ""  # a folder of templates/ and static/ that override the defaults
     facets: tuple[str, ...] = ()  # which filters show, in this order; empty means all
     policy: Policy = field(default_factory=Policy)
     colours: Colours = field(default_factory=Colours)
+    # the name, tagline, notice and organisation in other languages: a [fr] table, say
+    translated: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def custom_colours(self) -> bool:
         return self.colours != Colours()
+
+    def in_language(self, lang: str) -> Site:
+        """These settings with the texts written for `lang` in its table, if any."""
+        texts = self.translated.get(lang)
+        return replace(self, **texts) if texts else self
+
+    @property
+    def interface_languages(self) -> tuple[str, ...]:
+        """The languages offered, the default first: `languages`, else the entries'
+        `language` where the interface has it, else English."""
+        from .i18n import SOURCE_LANGUAGE, interface_languages
+
+        if self.languages:
+            return self.languages
+        return (self.language,) if self.language in interface_languages() else (SOURCE_LANGUAGE,)
 
 
 def _known(cls) -> dict[str, type]:
@@ -59,6 +78,7 @@ def _known(cls) -> dict[str, type]:
 
 
 TABLES = {"policy": Policy, "colours": Colours}
+TRANSLATED = ("name", "tagline", "notice", "organisation")  # what a [fr] table may set
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
 HEX = re.compile(r"#[0-9a-fA-F]{6}")
 
@@ -104,7 +124,7 @@ def _line_of(text: str, key: str, table: str = "") -> int:
 def _check_table(table: dict, cls, where: str, path: str, errors: list, text: str = "") -> dict:
     """Keep the keys of `table` that `cls` knows and have the right type; report the rest."""
     kept = {}
-    known = [f.name for f in fields(cls) if f.name not in TABLES]
+    known = [f.name for f in fields(cls) if f.name not in TABLES and f.name != "translated"]
     line = lambda key: _line_of(text, key, where.rstrip("."))  # noqa: E731
     defaults = cls()
     for key, value in table.items():
@@ -153,6 +173,32 @@ def load_site(content_dir: Path, errors: list[ContentError]) -> Site:
             )
             table = {}
         tables[name] = cls(**_check_table(table, cls, f"{name}.", str(path), errors, text))
+    translated = {}
+    from .i18n import interface_languages
+
+    for lang in interface_languages():
+        table = data.pop(lang, None)
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            errors.append(
+                ContentError(str(path), _line_of(text, lang), lang, f"expected a [{lang}] table")
+            )
+            continue
+        kept = {}
+        for key, value in table.items():
+            where = (str(path), _line_of(text, key, lang), f"{lang}.{key}")
+            if key not in TRANSLATED:
+                errors.append(
+                    ContentError(
+                        *where, f"unknown setting; a [{lang}] table may set {', '.join(TRANSLATED)}"
+                    )  # fmt: skip
+                )
+            elif not isinstance(value, str):
+                errors.append(ContentError(*where, f"expected text; got {value!r}"))
+            else:
+                kept[key] = value
+        translated[lang] = kept
     site = _check_table(data, Site, "", str(path), errors, text)
     problem = lambda key, message: errors.append(  # noqa: E731
         ContentError(str(path), _line_of(text, key), key, message)
@@ -193,6 +239,25 @@ def load_site(content_dir: Path, errors: list[ContentError]) -> Site:
         elif len(set(site["facets"])) != len(site["facets"]):
             problem("facets", "a filter is named twice")
             del site["facets"]
+    if "languages" in site:
+        from .i18n import interface_languages
+
+        offered = interface_languages()
+        unknown = [lang for lang in site["languages"] if lang not in offered]
+        if unknown:
+            problem(
+                "languages",
+                f"no interface in {unknown[0]!r}; the interface comes in {', '.join(offered)}",
+            )
+            site["languages"] = tuple(lang for lang in site["languages"] if lang in offered)
+        if len(set(site["languages"])) != len(site["languages"]):
+            problem("languages", "a language is named twice")
+            site["languages"] = tuple(dict.fromkeys(site["languages"]))
+    if "country" in site and not re.fullmatch(r"[A-Za-z]{2}", site["country"]):
+        problem(
+            "country", f"expected a two-letter country code such as CA; got {site['country']!r}"
+        )
+        del site["country"]
     if site.get("logo"):
         logo = content_dir / site["logo"]
         if logo.suffix.lower() not in LOGO_TYPES:
@@ -204,7 +269,7 @@ def load_site(content_dir: Path, errors: list[ContentError]) -> Site:
     if site.get("theme") and not (content_dir / site["theme"]).is_dir():
         problem("theme", f"no folder {site['theme']!r} in the content folder")
         del site["theme"]
-    return Site(**site, **tables)
+    return Site(**site, **tables, translated=translated)
 
 
 def _toml_line(message: str) -> int:

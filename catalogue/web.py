@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote_plus, urlencode
 
+from babel.numbers import get_currency_symbol
 from flask import (
     Flask,
     Response,
     abort,
     current_app,
+    g,
+    has_request_context,
     jsonify,
+    redirect,
     render_template,
     request,
     send_from_directory,
@@ -28,7 +34,18 @@ from markupsafe import Markup, escape
 
 from . import content
 from .cli import slugify
-from .model import FACETS, FACETS_BY_NAME, LABELS, Credential, number_label
+from .content import CHECK_LABELS
+from .i18n import (
+    N_,
+    Formats,
+    formats,
+    interface_languages,
+    language_name,
+    money_format,
+    plural_table,
+    translations,
+)
+from .model import FACETS, FACETS_BY_NAME, LABELS, Check, Credential, Facet, number_label
 from .search import (
     RANGES,
     SORT_LABELS,
@@ -46,18 +63,18 @@ FEED_SIZE = 50
 MAX_COMPARE = 4
 # The rows of the comparison table, in the order of the compare_column macro's cells.
 COMPARE_ROWS = (
-    "Delivery",
-    "Learning hours",
-    "Time to complete",
-    "Cost",
-    "Cost per hour",
-    "Start",
-    "Issuer",
-    "Partners",
-    "Assessment",
-    "Credential",
-    "Stacks into",
-    "Framework checklist",
+    N_("Delivery"),
+    N_("Learning hours"),
+    N_("Time to complete"),
+    N_("Cost"),
+    N_("Cost per hour"),
+    N_("Start"),
+    N_("Issuer"),
+    N_("Partners"),
+    N_("Assessment"),
+    N_("Credential"),
+    N_("Stacks into"),
+    N_("Framework checklist"),
 )
 CELL = "<!--cell-->"
 CSP = (
@@ -244,20 +261,166 @@ def search_url(args, endpoint: str = "search") -> str:
     return url_for(endpoint) + (f"?{query}" if query else "")
 
 
-def money(value: float, currency: str = "CAD") -> str:
-    """'$1,250' for Canadian dollars, '1,250 EUR' for any other currency, 'Free' for 0."""
-    if value == 0:
-        return "Free"
-    amount = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    return f"${amount}" if currency == "CAD" else f"{amount} {currency}"
+# ---- Languages ----------------------------------------------------------------------------
+# Every page is served at its URL in the site's default language (the first of site.toml's
+# `languages`) and under /<lang>/ in each other one: /search/?q=x and /fr/search/?q=x.
 
 
-def long_date(day) -> str:
-    return f"{day.day} {day:%B %Y}"
+def current_lang() -> str:
+    """The interface language of this request: its URL's, else the site's default."""
+    lang = g.get("lang") if has_request_context() or g else None
+    if lang:
+        return lang
+    offered = site().catalogue.site.interface_languages
+    if has_request_context():  # a page that does not exist, under /fr/ say
+        first = request.path.lstrip("/").split("/", 1)[0]
+        if first in offered:
+            return first
+    return offered[0]
 
 
-def short_date(day) -> str:
-    return f"{day.day} {day:%b %Y}"
+def _(text: str, **values) -> str:
+    """`text` in the interface language, with `%(name)s` filled from `values`."""
+    out = translations(current_lang()).gettext(text)
+    return out % values if values else out
+
+
+def pgettext(context: str, text: str) -> str:
+    """`text` in the interface language, where the same English has other meanings."""
+    return translations(current_lang()).pgettext(context, text)
+
+
+def ngettext(singular: str, plural: str, n: int, **values) -> str:
+    out = translations(current_lang()).ngettext(singular, plural, n)
+    return out % {"num": n, **values}
+
+
+def url_lang(lang: str) -> str:
+    """The `lang` URL value of a language: empty for the default (no prefix)."""
+    return "" if lang == site().catalogue.site.interface_languages[0] else lang
+
+
+def local_formats() -> Formats:
+    return formats(current_lang(), site().catalogue.site.country)
+
+
+def money(value: float, currency: str = "CAD", lang: str = "en", country: str = "CA") -> str:
+    """ "$1,250" for Canadian dollars in English, "1 250 $" in French; "Free" for 0."""
+    return formats(lang, country).money(value, currency, translations(lang).gettext("Free"))
+
+
+def plural_n(value: float) -> int:
+    """The count to give ngettext for a number that may have decimals: 1.5 weeks is
+    plural in English and singular in French, as CLDR has it."""
+    if float(value).is_integer():
+        return int(value)
+    return 1 if local_formats().where.plural_form(value) == "one" else 2
+
+
+def weeks_text(value: float) -> str:
+    """ "6 weeks", "1 week", "1,5 semaine"."""
+    return ngettext(
+        "%(num)s week", "%(num)s weeks", plural_n(value), num=local_formats().number(value)
+    )
+
+
+def label_for(facet: Facet | str, value: str) -> str:
+    """A facet value as the interface shows it: translated where it is one of the
+    catalogue's own words (delivery modes, bands, levels), as written where it is data."""
+    facet = FACETS_BY_NAME[facet] if isinstance(facet, str) else facet
+    label = facet.label_for(value)
+    return _(label) if label != value or value in LABELS else label
+
+
+def check_label(check: Check) -> str:
+    """A framework check's line, in the interface language."""
+    numbers = {k: local_formats().number(v) for k, v in check.values.items()}
+    return _(CHECK_LABELS[check.key], **numbers)
+
+
+def language_links() -> list[dict]:
+    """This page in each other language offered, keeping its search and filters."""
+    offered = site().catalogue.site.interface_languages
+    if len(offered) < 2:
+        return []
+    here = current_lang()
+    endpoint = request.endpoint if has_request_context() else None
+    args = dict(request.view_args or {}) if endpoint else {}
+    args.pop("lang", None)
+    if not endpoint or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        endpoint, args = "home", {}
+    query = request.query_string.decode("ascii", "replace") if has_request_context() else ""
+    return [
+        {
+            "lang": lang,
+            "name": language_name(lang),
+            "url": url_for(endpoint, **args, lang=url_lang(lang)) + (f"?{query}" if query else ""),
+        }
+        for lang in offered
+        if lang != here
+    ]
+
+
+def js_text() -> dict:
+    """What the pages' scripts write, in the interface language (read by search-ui.js,
+    compare.js and enhance.js from the page's #ui-text element)."""
+    lang = current_lang()
+    table = plural_table(lang)
+    t = translations(lang)
+
+    def forms(one: str, many: str) -> list[str]:
+        """Every plural form of a message, by the index plural_table gives."""
+        return [t.ngettext(one, many, table.index(i)) for i in range(max(table) + 1)]
+
+    fmt = local_formats()
+    return {
+        "lang": lang,
+        "plural": table,
+        "forms": {
+            "count": forms("%(num)s micro-credential", "%(num)s micro-credentials"),
+            "more": forms("Show %(num)s more", "Show %(num)s more"),
+            "ticked": forms("%(num)s of %(max)s ticked.", "%(num)s of %(max)s ticked."),
+            "full": forms(
+                "%(num)s of %(max)s ticked: untick one to choose another.",
+                "%(num)s of %(max)s ticked: untick one to choose another.",
+            ),
+        },
+        "money": vars(money_format(fmt.where, site().catalogue.site.currency)),
+        "decimal": fmt.number(0.5)[1:-1],
+        "free": _("Free"),
+        "search": pgettext("noun", "Search"),
+        "range": _("Range"),
+        "costUpTo": _("up to %(amount)s"),
+        "hoursMin": _("%(hours)s+ hours"),
+        "hoursMax": _("up to %(hours)s hours"),
+        "weeksMax": _("up to %(weeks)s weeks"),
+        "previous": _("← Previous"),
+        "next": _("Next →"),
+        "pages": _("Pages"),
+        "filter": _("Filter"),
+        "activeFilters": _("Active filters"),
+        "remove": _("Remove %(kind)s: %(label)s"),
+        "clearAll": _("Clear all"),
+        "didYouMean": _("Did you mean %(suggestion)s?"),
+        "noMatch": _("No micro-credentials match"),
+        "tryFewer": _("Try fewer words, or remove a filter"),
+        "removeLast": _("remove %(what)s"),
+        "quoted": _("“%(words)s”"),
+        "pageOf": _("· page %(page)s of %(pages)s"),
+        "selected": _("(selected; select to remove)"),
+        "loadFailed": _("Search could not load here, so this page shows every micro-credential."),
+        "browseInstead": _("Browse them instead"),
+        "title": pgettext("noun", "Search"),
+        "siteName": site().catalogue.site.in_language(lang).name,
+        "compareCaption": _("The chosen micro-credentials, one a column"),
+        "compareTable": _("Comparison table"),
+        "compareDropped": _(
+            "Up to %(max)s can be compared side by side: the first %(max)s you chose are shown."
+        ),
+        "tickUpTo": _("Tick up to %(max)s to see them side by side."),
+        "compareN": _("Compare %(num)s"),
+        "compareTicked": _("Compare ticked"),
+    }
 
 
 def highlight(text: str, terms) -> Markup:
@@ -267,17 +430,73 @@ def highlight(text: str, terms) -> Markup:
     )
 
 
+def register_languages(app: Flask) -> Callable[..., Callable]:
+    """Set up the interface languages; return the decorator that routes a page at its
+    URL and under each language's prefix."""
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda text: translations(current_lang()).gettext(text),
+        lambda one, many, n: translations(current_lang()).ngettext(one, many, n),
+        newstyle=True,
+        pgettext=pgettext,
+    )
+    prefix = f"/<any({', '.join(interface_languages())}):lang>"
+
+    def page(rule: str) -> Callable[[Callable], Callable]:
+        def decorate(view: Callable) -> Callable:
+            app.add_url_rule(rule, view.__name__, view, defaults={"lang": ""})
+            app.add_url_rule(prefix + rule, view.__name__, view)
+            return view
+
+        return decorate
+
+    @app.url_value_preprocessor
+    def pick_language(endpoint, values) -> None:
+        if not values or "lang" not in values:
+            return
+        lang = values.pop("lang")
+        offered = site().catalogue.site.interface_languages
+        if lang and lang not in offered:
+            abort(404)
+        if lang == offered[0]:  # the default language lives at the root
+            args = {**values, "lang": ""}
+            query = request.query_string.decode("ascii", "replace")
+            abort(redirect(url_for(endpoint, **args) + (f"?{query}" if query else ""), 308))
+        g.lang = lang or offered[0]
+
+    @app.url_defaults
+    def keep_language(endpoint, values) -> None:
+        if "lang" not in values and app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = url_lang(current_lang())
+
+    return page
+
+
 def register(app: Flask) -> None:
+    page = register_languages(app)
+
     @app.context_processor
     def globals_():
         s = site()
+        fmt = local_formats()
+        free = _("Free")
         return {
-            "site": s.catalogue.site,
+            "site": s.catalogue.site.in_language(current_lang()),
             "content_errors": s.catalogue.errors if app.config["SHOW_CONTENT_ERRORS"] else [],
             "facets_by_name": FACETS_BY_NAME,
-            "labels": LABELS,
-            "money": money,
-            "num": number_label,
+            "labels": {key: _(label) for key, label in LABELS.items()},
+            "label_for": label_for,
+            "check_label": check_label,
+            "ui_lang": current_lang(),
+            "language_links": language_links(),
+            "js_text": js_text,
+            "max_compare": MAX_COMPARE,
+            "money": lambda value, currency=s.catalogue.site.currency: fmt.money(
+                value, currency, free
+            ),
+            "num": fmt.number,
+            "weeks": weeks_text,
+            "raw_num": number_label,
             "browse_url": browse_url,
             "pathway_url": pathway_url,
             "shown_facets": shown_facets(s.catalogue.site),
@@ -287,9 +506,9 @@ def register(app: Flask) -> None:
                 else None
             ),
             "has_pathways": bool(s.pathways),
-            "long_date": long_date,
+            "long_date": fmt.long_date,
             "static_build": app.config.get("STATIC_BUILD", False),
-            "short_date": short_date,
+            "short_date": fmt.short_date,
         }
 
     @app.after_request
@@ -297,7 +516,7 @@ def register(app: Flask) -> None:
         response.headers.update(SECURITY_HEADERS)
         return response
 
-    @app.route("/")
+    @page("/")
     def home():
         s = site()
         results = s.engine.search(SearchRequest())
@@ -316,7 +535,7 @@ def register(app: Flask) -> None:
             overview=("delivery", "cost_band", "field", "start"),
         )
 
-    @app.route("/search/")
+    @page("/search/")
     def search():
         s = site()
         req = s.engine.parse(request.args)
@@ -340,6 +559,12 @@ def register(app: Flask) -> None:
             highlight=highlight,
             terms=set(req.terms),
             search_index=app.config.get("SEARCH_INDEX"),
+            total_span=Markup('<span data-total="%d">%d</span>') % (results.total, results.total),
+            suggestion_link=Markup('<a href="%s">%s</a>')
+            % (search_url(req.args(q=results.suggestion, page=1)), results.suggestion)
+            if results.suggestion
+            else None,
+            currency_symbol=get_currency_symbol(s.catalogue.site.currency, local_formats().where),
         )
 
     @app.route("/api/search.json")
@@ -347,7 +572,7 @@ def register(app: Flask) -> None:
         s = site()
         return jsonify(s.engine.search(s.engine.parse(request.args)).to_json())
 
-    @app.route("/credentials/<slug>/")
+    @page("/credentials/<slug>/")
     def entry(slug: str):
         item = site().by_slug.get(slug)
         if item is None:
@@ -373,13 +598,13 @@ def register(app: Flask) -> None:
             headers={"Content-Disposition": "attachment; filename=credentials.csv"},
         )
 
-    @app.route("/browse/")
+    @page("/browse/")
     def browse_index():
         s = site()
         results = s.engine.search(SearchRequest())
         return render_template("browse_index.html", results=results)
 
-    @app.route("/browse/<facet>/<value>/")
+    @page("/browse/<facet>/<value>/")
     def browse(facet: str, value: str):
         s = site()
         real = s.browse.get(facet, {}).get(value)
@@ -397,6 +622,7 @@ def register(app: Flask) -> None:
             results=results,
             related=related,
             search_link=search_url(req.args()),
+            total_span=Markup('<span data-total="%d">%d</span>') % (results.total, results.total),
         )
 
     @app.route("/site/theme.css")
@@ -415,7 +641,7 @@ def register(app: Flask) -> None:
             abort(404)
         return send_from_directory(s.catalogue.root.resolve(), name)
 
-    @app.route("/compare/")
+    @page("/compare/")
     def compare():
         s = site()
         chosen = [c for c in dict.fromkeys(request.args.getlist("c")[:50]) if c in s.by_slug]
@@ -423,16 +649,15 @@ def register(app: Flask) -> None:
             "compare.html",
             columns=[compare_column(s.by_slug[c]) for c in chosen[:MAX_COMPARE]],
             dropped=len(chosen) > MAX_COMPARE,
-            rows=COMPARE_ROWS,
-            max_compare=MAX_COMPARE,
-            compare_columns=app.config.get("COMPARE_COLUMNS"),
+            rows=[_(row) for row in COMPARE_ROWS],
+            compare_columns=(app.config.get("COMPARE_COLUMNS") or {}).get(current_lang()),
         )
 
-    @app.route("/pathways/")
+    @page("/pathways/")
     def pathways_index():
         return render_template("pathways.html", pathways=site().pathways)
 
-    @app.route("/pathways/<slug>/")
+    @page("/pathways/<slug>/")
     def pathway(slug: str):
         found = site().pathways.get(slug)
         if found is None:
@@ -442,25 +667,19 @@ def register(app: Flask) -> None:
     @app.route("/sitemap.xml")
     def sitemap():
         s = site()
-        urls = [url_for("home", _external=True), url_for("browse_index", _external=True)]
-        urls += [url_for("entry", slug=e.slug, _external=True) for e in s.entries]
-        if s.pathways:
-            urls.append(url_for("pathways_index", _external=True))
-        urls += [url_for("pathway", slug=p, _external=True) for p in s.pathways]
-        urls += [
-            url_for("browse", facet=f, value=v, _external=True)
-            for f, values in s.browse.items()
-            for v in values
-        ]
-        body = render_template(
-            "sitemap.xml",
-            urls=urls,
-            updated={
-                url_for("entry", slug=e.slug, _external=True): e.updated
-                for e in s.entries
-                if e.updated
-            },
-        )
+        urls, updated = [], {}
+        for lang in s.catalogue.site.interface_languages:
+            at = functools.partial(url_for, lang=url_lang(lang), _external=True)
+            urls += [at("home"), at("browse_index")]
+            urls += [at("entry", slug=e.slug) for e in s.entries]
+            updated.update({at("entry", slug=e.slug): e.updated for e in s.entries if e.updated})
+            if s.pathways:
+                urls.append(at("pathways_index"))
+            urls += [at("pathway", slug=p) for p in s.pathways]
+            urls += [
+                at("browse", facet=f, value=v) for f, values in s.browse.items() for v in values
+            ]
+        body = render_template("sitemap.xml", urls=urls, updated=updated)
         return Response(body, mimetype="application/xml")
 
     @app.route("/feed.atom")
@@ -484,7 +703,7 @@ def register(app: Flask) -> None:
         )
         return Response(body, mimetype="application/atom+xml")
 
-    @app.route("/content-errors/")
+    @page("/content-errors/")
     def content_errors():
         if not app.config["SHOW_CONTENT_ERRORS"]:
             abort(404)
@@ -558,26 +777,44 @@ def chips(req: SearchRequest) -> list[dict]:
     """The active filters, each with the URL that removes it."""
     out = []
     if req.q:
-        out.append({"label": f"“{req.q}”", "kind": "Search", "url": search_url(req.args(q=""))})
+        out.append(
+            {
+                "name": "q",
+                "label": _("“%(words)s”", words=req.q),
+                "kind": pgettext("noun", "Search"),
+                "url": search_url(req.args(q="")),
+            }
+        )
     for facet in FACETS:
         for value in req.filters.get(facet.name, []):
             out.append(
                 {
-                    "label": facet.label_for(value),
-                    "kind": facet.label,
+                    "name": facet.name,
+                    "label": label_for(facet, value),
+                    "kind": _(facet.label),
                     "url": search_url(req.toggled(facet.name, value)),
                 }
             )
+    fmt = local_formats()
     for name, value in req.ranges.items():
         ranges = {k: v for k, v in req.ranges.items() if k != name}
-        label = {
-            "cost_max": f"up to {money(value)}",
-            "hours_min": f"{number_label(value)}+ hours",
-            "hours_max": f"up to {number_label(value)} hours",
-            "weeks_max": f"up to {number_label(value)} weeks",
-        }[name]
+        shown = fmt.number(value)
+        if name == "cost_max":
+            amount = fmt.money(value, site().catalogue.site.currency, _("Free"))
+            label = _("up to %(amount)s", amount=amount)
+        elif name == "hours_min":
+            label = _("%(hours)s+ hours", hours=shown)
+        elif name == "hours_max":
+            label = _("up to %(hours)s hours", hours=shown)
+        else:
+            label = _("up to %(weeks)s weeks", weeks=shown)
         out.append(
-            {"label": label, "kind": "Range", "url": search_url(req.args(ranges=ranges, page=1))}
+            {
+                "name": name,
+                "label": label,
+                "kind": _("Range"),
+                "url": search_url(req.args(ranges=ranges, page=1)),
+            }
         )
     return out
 

@@ -184,7 +184,11 @@ def test_search_files_carry_content_hashes(built, demo_catalogue):
         digest = hashlib.sha256(file.read_bytes()).hexdigest()[:12]
         assert file.name.split(".")[1] == digest, file.name
     published = [e for e in demo_catalogue.entries if not e.draft]
-    cards = sorted(data.glob(part["cards"] + "*.html"), key=lambda p: int(p.stem))
+    assert part["languages"] == ["en", "fr"] and set(part["cards"]) == {"en", "fr"}
+    french = sorted(data.glob(part["cards"]["fr"] + "*.html"), key=lambda p: int(p.stem))
+    assert all(' lang="fr"' in p.read_text() and "Mode" in p.read_text() for p in french)
+    cards = sorted(data.glob(part["cards"]["en"] + "*.html"), key=lambda p: int(p.stem))
+    assert [p.stem for p in cards] == [p.stem for p in french]
     assert [p.stem for p in cards] == [str(n) for n in range(len(published))]
     # cards come in title order, each the card the search page renders for that entry
     slugs = [re.search(r'data-slug="([^"]+)"', p.read_text()).group(1) for p in cards]

@@ -55,6 +55,7 @@ PAGES = [
     "pathways/",
     "browse/",
 ]
+PAGES += ["fr/" + path for path in PAGES]  # the same pages in the French interface
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -64,7 +65,7 @@ def test_no_serious_accessibility_problem(browser, demo_site, path):
     page = context.new_page()
     response = page.goto(demo_site + path)
     assert response.status == 200, path
-    if path.startswith(("search/", "compare/")):
+    if path.removeprefix("fr/").startswith(("search/", "compare/")):
         page.wait_for_selector("#search-app[data-rendered]:not([aria-busy]), table.compare")
     page.add_script_tag(path=str(tool(AXE)))
     found = page.evaluate(

@@ -295,3 +295,68 @@ def test_compare_across_pages_in_the_static_site(page, demo_site, live):
     not_found = [e for e in page.errors if "404 (Not Found)" in e]
     assert len(not_found) == 1
     page.errors.remove(not_found[0])
+
+
+# ---- The French interface and the language switch ------------------------------------------
+
+FRENCH_VIEW = r"""() => ({
+  lang: document.documentElement.lang,
+  count: document.querySelector("#results-h").textContent.trim(),
+  slugs: [...document.querySelectorAll(".results-body .card")].map((li) => li.dataset.slug),
+  chips: [...document.querySelectorAll(".chips a")].map((a) => a.textContent.trim()),
+  facets: [...document.querySelectorAll(".facets .facet")].map((f) => [
+    f.querySelector("h3").textContent,
+    [...f.querySelectorAll("a.facet-value")].map((a) => a.textContent.trim()),
+  ]),
+  cards: [...document.querySelectorAll(".results-body .facts")].map((d) =>
+    d.textContent.replace(/\s+/g, ""),
+  ),
+  switch: document.querySelector("a[hreflang=en][data-keep-query]").getAttribute("href"),
+})"""
+
+
+def test_the_french_interface_searches_like_the_server_and_switches_language(
+    browser, demo_site, live
+):
+    client, _ = live
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{demo_site}fr/search/?q=care&delivery=online")
+    page.wait_for_selector(READY)
+    view = page.evaluate(FRENCH_VIEW)
+    # the same page as the live server draws it, in French
+    server = browser.new_context(java_script_enabled=False)
+    twin = server.new_page()
+    twin.set_content(client.get("/fr/search/?q=care&delivery=online").get_data(as_text=True))
+    want = twin.evaluate(FRENCH_VIEW.replace("[data-keep-query]", ""))
+    assert view["lang"] == want["lang"] == "fr"
+    for key in ("count", "slugs", "chips", "facets", "cards"):
+        assert view[key] == want[key], key
+    assert "microcertification" in view["count"] and view["chips"][0].startswith("Recherche")
+    assert view["facets"][0][0] == "Mode de formation"
+    assert view["switch"] == f"{PREFIX}search/?q=care&delivery=online"
+
+    # tick a filter without reloading: the switch follows the address
+    page.locator(".facets a.facet-value", has_text="Initiation").first.click()
+    page.wait_for_url("**level=*")
+    page.wait_for_selector(READY)
+    query = urlsplit(page.url).query
+    assert "level=introductory" in query
+    french = page.evaluate(FRENCH_VIEW)
+    assert french["switch"] == f"{PREFIX}search/?{query}"
+    page.click("a[hreflang=en]")
+    page.wait_for_url(f"{demo_site}search/?{query}")
+    check(page, live, query)
+    english = page.evaluate(VIEW)
+    assert english["slugs"] == french["slugs"]
+    assert page.locator("html").get_attribute("lang") == "en"
+    # and back: the French link of the English page keeps the search too
+    page.click("a[hreflang=fr]")
+    page.wait_for_url(f"{demo_site}fr/search/?{query}")
+    page.wait_for_selector(READY)
+    assert page.evaluate(FRENCH_VIEW)["slugs"] == french["slugs"]
+    server.close()
+    context.close()
+    assert errors == []

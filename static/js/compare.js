@@ -2,6 +2,8 @@
 // entries ignored, the first four kept) and builds the table from each entry's column,
 // exported by `catalogue build` from the same template the server renders it with.
 
+import { T, fill } from "./ui-text.js";
+
 const app = document.getElementById("compare-app");
 const body = app.querySelector(".compare-body");
 const rows = JSON.parse(app.dataset.rows);
@@ -38,7 +40,7 @@ async function show() {
   const shown = found.slice(0, max);
   const table = document.createElement("table");
   table.className = "compare";
-  table.append(text("caption", "The chosen micro-credentials, one a column", { class: "visually-hidden" }));
+  table.append(text("caption", T.compareCaption, { class: "visually-hidden" }));
   const head = table.createTHead().insertRow();
   head.append(document.createElement("td"), ...shown.map((c) => c.cells[0]));
   const tbody = table.createTBody();
@@ -50,14 +52,14 @@ async function show() {
   scroll.className = "compare-scroll";
   scroll.tabIndex = 0;
   scroll.setAttribute("role", "region");
-  scroll.setAttribute("aria-label", "Comparison table");
+  scroll.setAttribute("aria-label", T.compareTable);
   scroll.append(table);
   const parts = [];
   if (found.length > max) {
     parts.push(
       text(
         "p",
-        `Up to ${max} can be compared side by side: the first ${max} you chose are shown.`,
+        fill(T.compareDropped, { max }),
         { class: "compare-note" },
       ),
     );

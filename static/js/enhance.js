@@ -1,4 +1,6 @@
 // Small enhancements; every page works without this file.
+import { T, fill, plural } from "./ui-text.js";
+
 // The sort menu applies itself when chosen with a pointer. From the keyboard, arrowing
 // through a closed menu fires "change" at every step, so there the Sort button applies it.
 let pointerChose = false;
@@ -65,11 +67,13 @@ function showTicks() {
   for (const bar of document.querySelectorAll(".compare-bar")) {
     bar.classList.toggle("is-active", slugs.length > 0);
     const status = bar.querySelector(".compare-status");
+    const full = slugs.length >= MAX_COMPARE;
     status.textContent = slugs.length
-      ? `${slugs.length} of ${MAX_COMPARE} ticked` +
-        (slugs.length >= MAX_COMPARE ? ": untick one to choose another." : ".")
-      : `Tick up to ${MAX_COMPARE} to see them side by side.`;
-    bar.querySelector("button").textContent = slugs.length ? `Compare ${slugs.length}` : "Compare ticked";
+      ? plural(full ? "full" : "ticked", slugs.length, { max: String(MAX_COMPARE) })
+      : fill(T.tickUpTo, { max: MAX_COMPARE });
+    bar.querySelector("button").textContent = slugs.length
+      ? fill(T.compareN, { num: slugs.length })
+      : T.compareTicked;
   }
 }
 document.addEventListener("change", (event) => {
@@ -92,3 +96,15 @@ document.addEventListener("submit", (event) => {
 document.addEventListener("catalogue:rendered", showTicks); // the static search page redrew
 window.addEventListener("pageshow", showTicks);
 showTicks();
+
+// The link to this page in another language keeps the search and filters, also after the
+// static search page has changed the address without loading a page.
+function keepQuery() {
+  for (const link of document.querySelectorAll("a[data-keep-query]")) {
+    const url = new URL(link.href);
+    url.search = location.search;
+    link.setAttribute("href", url.pathname + url.search + url.hash);
+  }
+}
+keepQuery();
+document.addEventListener("catalogue:rendered", keepQuery);

@@ -222,16 +222,23 @@ export class SearchEngine {
    * @param {URL|string} base where the facet part was loaded from; the text part and the
    *   cards are found beside it
    * @param {(url: URL) => Promise<any>} fetchJson how to load the text part
+   * @param {string} lang the interface language of labels and cards (default: the site's)
    */
-  constructor(data, base = null, fetchJson = null) {
+  constructor(data, base = null, fetchJson = null, lang = null) {
     this.data = data;
+    this.lang = data.languages.includes(lang) ? lang : data.languages[0];
     this.size = data.size;
     this.base = base;
     this.fetchJson = fetchJson;
     this.text = null;
     this.lib = null; // analysis.js and spelling.js, loaded with the first words
     this.facets = data.facets.map((coded) => {
-      const f = { ...coded, values: frontDecoded(coded.values) };
+      const f = {
+        ...coded,
+        values: frontDecoded(coded.values),
+        label: coded.label[this.lang],
+        labels: coded.labels[this.lang],
+      };
       const perEntry = f.entries.length && Array.isArray(f.entries[0]) ? f.entries : null;
       const entries = perEntry ?? f.entries.map((v) => [v]);
       const ids = new Map(f.values.map((v, i) => [v, i]));
@@ -248,14 +255,14 @@ export class SearchEngine {
   }
 
   /** Load the facet part from `url` (the text part follows when first needed). */
-  static async load(url, fetchJson = defaultFetchJson) {
+  static async load(url, fetchJson = defaultFetchJson, lang = null) {
     const base = new URL(url, globalThis.location?.href);
-    return new SearchEngine(await fetchJson(base), base, fetchJson);
+    return new SearchEngine(await fetchJson(base), base, fetchJson, lang);
   }
 
-  /** The URL of entry `i`'s card fragment. */
+  /** The URL of entry `i`'s card fragment, in the engine's language. */
   cardUrl(i) {
-    return new URL(`${this.data.cards}${i}.html`, this.base);
+    return new URL(`${this.data.cards[this.lang]}${i}.html`, this.base);
   }
 
   /** Load what `request` needs: the analysis code and text part when it has words. */

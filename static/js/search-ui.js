@@ -8,6 +8,7 @@
 // the new URL, so back, forward, bookmarks and shared links all work.
 
 import { SearchEngine, urlencode, numberText } from "./search-engine.js";
+import { T, fill, plural } from "./ui-text.js";
 
 const root = document.getElementById("search-app");
 const form = document.getElementById("search-form");
@@ -16,7 +17,6 @@ const countLine = document.getElementById("results-h");
 const sortSelect = document.getElementById("sort");
 const aside = root.querySelector(".facets");
 const searchPath = new URL(form.action, location.href).pathname;
-const siteName = document.title.replace(/^.*?Search – /, "");
 const sortLabels = new Map([...sortSelect.options].map((o) => [o.value, o.textContent]));
 const openFacets = new Set(); // facets whose "show more" the visitor opened
 const cards = new Map(); // entry -> Promise of its card's HTML
@@ -41,20 +41,24 @@ const searchUrl = (pairs) => {
   return searchPath + (query ? `?${query}` : "");
 };
 
-/** model.number_label: 40.0 as "40", 12.5 as "12.5". */
+/** model.number_label: 40.0 as "40", 12.5 as "12.5" (for form fields). */
 function numberLabel(value) {
   return Number.isInteger(value) ? numberText(value) : value.toFixed(2).replace(/0+$/, "");
 }
 
-/** web.money for the catalogue's default currency (the range filters are in dollars). */
+/** i18n.Formats.number: numberLabel with the language's decimal sign ("12,5"). */
+function number(value) {
+  return numberLabel(value).replace(".", T.decimal);
+}
+
+/** i18n.MoneyFormat in the catalogue's currency (the cost filter's). */
 function money(value) {
-  if (value === 0) return "Free";
+  if (value === 0) return T.free;
   const digits = Number.isInteger(value) ? 0 : 2;
-  const amount = value.toLocaleString("en-US", {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
-  return `$${amount}`;
+  const amount = value
+    .toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    .replace(/[,.]/g, (sign) => (sign === "," ? T.money.group : T.money.decimal));
+  return `${T.money.prefix}${amount}${T.money.suffix}`;
 }
 
 // ---- Rendering --------------------------------------------------------------------------
@@ -62,25 +66,25 @@ function money(value) {
 function chips(request) {
   const out = [];
   if (request.q) {
-    out.push(["Search", `“${request.q}”`, engine.args(request, { q: "" })]);
+    out.push(["q", T.search, fill(T.quoted, { words: request.q }), engine.args(request, { q: "" })]);
   }
   for (const facet of engine.facets) {
     for (const value of request.filters.get(facet.name) ?? []) {
       const label = facet.labels[facet.ids.get(value)] ?? value;
-      out.push([facet.label, label, engine.toggled(request, facet.name, value)]);
+      out.push([facet.name, facet.label, label, engine.toggled(request, facet.name, value)]);
     }
   }
   for (const [name, value] of request.ranges) {
     const ranges = new Map([...request.ranges].filter(([k]) => k !== name));
     const label = {
-      cost_max: `up to ${money(value)}`,
-      hours_min: `${numberLabel(value)}+ hours`,
-      hours_max: `up to ${numberLabel(value)} hours`,
-      weeks_max: `up to ${numberLabel(value)} weeks`,
-    }[name];
-    out.push(["Range", label, engine.args(request, { ranges, page: 1 })]);
+      cost_max: () => fill(T.costUpTo, { amount: money(value) }),
+      hours_min: () => fill(T.hoursMin, { hours: number(value) }),
+      hours_max: () => fill(T.hoursMax, { hours: number(value) }),
+      weeks_max: () => fill(T.weeksMax, { weeks: number(value) }),
+    }[name]();
+    out.push([name, T.range, label, engine.args(request, { ranges, page: 1 })]);
   }
-  return out.map(([kind, label, pairs]) => ({ kind, label, url: searchUrl(pairs) }));
+  return out.map(([name, kind, label, pairs]) => ({ name, kind, label, url: searchUrl(pairs) }));
 }
 
 function pagination(answer, request) {
@@ -89,7 +93,7 @@ function pagination(answer, request) {
     h("li", {}, h("a", { href: searchUrl(engine.args(request, { page: n })), ...attrs }, text));
   const items = [];
   const { page, pages } = answer;
-  if (page > 1) items.push(link(page - 1, "← Previous", { rel: "prev" }));
+  if (page > 1) items.push(link(page - 1, T.previous, { rel: "prev" }));
   const first = Math.max(1, page - 2);
   const last = Math.min(pages, page + 2);
   const gap = () => h("li", { class: "gap", "aria-hidden": "true" }, "…");
@@ -104,8 +108,8 @@ function pagination(answer, request) {
     if (last < pages - 1) items.push(gap());
     items.push(link(pages, String(pages)));
   }
-  if (page < pages) items.push(link(page + 1, "Next →", { rel: "next" }));
-  return h("nav", { class: "pagination", "aria-label": "Pages" }, h("ul", {}, items));
+  if (page < pages) items.push(link(page + 1, T.next, { rel: "next" }));
+  return h("nav", { class: "pagination", "aria-label": T.pages }, h("ul", {}, items));
 }
 
 function facetValue(request, facetName, v) {
@@ -124,7 +128,7 @@ function facetValue(request, facetName, v) {
       h("span", { class: "facet-label" }, v.label),
       " ",
       h("span", { class: "count" }, String(v.count)),
-      v.selected ? h("span", { class: "visually-hidden" }, " (selected; select to remove)") : null,
+      v.selected ? h("span", { class: "visually-hidden" }, ` ${T.selected}`) : null,
     ),
   );
 }
@@ -141,7 +145,7 @@ function facetsPanel(answer, request) {
       more = h(
         "details",
         { class: "more", open: openFacets.has(facet.name), "data-facet": facet.name },
-        h("summary", {}, `Show ${values.length - 10} more`),
+        h("summary", {}, plural("more", values.length - 10)),
         h("ul", {}, values.slice(10).map(item)),
       );
       more.addEventListener("toggle", () => {
@@ -159,7 +163,7 @@ function facetsPanel(answer, request) {
       ),
     );
   }
-  return groups.length ? [h("h2", { class: "facets-title" }, "Filter"), ...groups] : [];
+  return groups.length ? [h("h2", { class: "facets-title" }, T.filter), ...groups] : [];
 }
 
 /** Mark the words of `el`'s text whose index term is searched for, as the server does. */
@@ -226,7 +230,7 @@ async function render(query, { focus = null } = {}) {
   root.removeAttribute("aria-busy");
   root.dataset.rendered = String(id); // the page is the script's now (tests wait for this)
 
-  document.title = `${request.q ? `${request.q} – ` : ""}Search – ${siteName}`;
+  document.title = `${request.q ? `${request.q} – ` : ""}${T.title} – ${T.siteName}`;
   syncForm(request);
   const effective = engine.effectiveSort(request);
   sortSelect.toggleAttribute("data-implicit", !request.sort);
@@ -235,12 +239,11 @@ async function render(query, { focus = null } = {}) {
       .filter((key) => key !== "relevance" || terms.size)
       .map((key) => h("option", { value: key, selected: key === effective }, sortLabels.get(key))),
   );
-  const plural = answer.total === 1 ? "" : "s";
+  const total = h("span", { "data-total": String(answer.total) }, String(answer.total));
   countLine.replaceChildren(
-    h("span", { "data-total": String(answer.total) }, String(answer.total)),
-    ` micro-credential${plural}`,
+    ...plural("count", answer.total, { num: total }),
     ...(answer.pages > 1
-      ? [" ", h("span", { class: "sub" }, `· page ${answer.page} of ${answer.pages}`)]
+      ? [" ", h("span", { class: "sub" }, fill(T.pageOf, answer))]
       : []),
   );
 
@@ -250,28 +253,32 @@ async function render(query, { focus = null } = {}) {
     body.push(
       h(
         "ul",
-        { class: "chips", "aria-label": "Active filters" },
+        { class: "chips", "aria-label": T.activeFilters },
         active.map((c) =>
           h(
             "li",
             {},
             h(
               "a",
-              { href: c.url, "aria-label": `Remove ${c.kind}: ${c.label}` },
+              { href: c.url, "aria-label": fill(T.remove, c) },
               h("span", { class: "chip-kind" }, c.kind),
               ` ${c.label} `,
               h("span", { "aria-hidden": "true" }, "×"),
             ),
           ),
         ),
-        h("li", {}, h("a", { class: "clear", href: searchPath }, "Clear all")),
+        h("li", {}, h("a", { class: "clear", href: searchPath }, T.clearAll)),
       ),
     );
   }
   if (answer.suggestion) {
     const url = searchUrl(engine.args(request, { q: answer.suggestion, page: 1 }));
     body.push(
-      h("p", { class: "suggestion" }, "Did you mean ", h("a", { href: url }, answer.suggestion), "?"),
+      h(
+        "p",
+        { class: "suggestion" },
+        fill(T.didYouMean, { suggestion: h("a", { href: url }, answer.suggestion) }),
+      ),
     );
   }
   if (items.length) {
@@ -282,13 +289,22 @@ async function render(query, { focus = null } = {}) {
       h(
         "div",
         { class: "empty" },
-        h("h3", {}, "No micro-credentials match"),
+        h("h3", {}, T.noMatch),
         h(
           "p",
           {},
-          "Try fewer words, or remove a filter",
+          T.tryFewer,
           last
-            ? [": ", h("a", { href: last.url }, `remove ${last.kind === "Search" ? last.label : `“${last.label}”`}`)]
+            ? [
+                ": ",
+                h(
+                  "a",
+                  { href: last.url },
+                  fill(T.removeLast, {
+                    what: last.name === "q" ? last.label : fill(T.quoted, { words: last.label }),
+                  }),
+                ),
+              ]
             : null,
           ".",
         ),
@@ -316,8 +332,8 @@ function showFailure(error) {
     h(
       "p",
       { class: "empty", role: "alert" },
-      "Search could not load here, so this page shows every micro-credential. ",
-      h("a", { href: form.action.replace(/search\/?$/, "browse/") }, "Browse them instead"),
+      `${T.loadFailed} `,
+      h("a", { href: form.action.replace(/search\/?$/, "browse/") }, T.browseInstead),
       ".",
     ),
   );
@@ -356,7 +372,7 @@ form.addEventListener("submit", (event) => {
 
 window.addEventListener("popstate", () => render(location.search).catch(showFailure));
 
-SearchEngine.load(root.dataset.index)
+SearchEngine.load(root.dataset.index, undefined, root.dataset.lang)
   .then((loaded) => {
     engine = loaded;
     return render(location.search);
