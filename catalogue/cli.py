@@ -79,6 +79,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_index(args: argparse.Namespace) -> int:
+    """Build the search index of a content folder where a running server finds it."""
+    from .content import load
+    from .search import build_index
+    from .web import default_index_dir
+
+    catalogue = load(Path(args.content))
+    for problem in catalogue.errors:
+        print(problem, file=sys.stderr)
+    entries = catalogue.published(drafts=False)
+    root = Path(args.index_dir) if args.index_dir else default_index_dir(Path(args.content))
+    try:
+        folder = build_index(entries, root)
+    except OSError as exc:
+        print(f"catalogue index: cannot write the index in {root}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"indexed {len(entries)} entries into {folder}")
+    return 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .freeze import main as build_main
 
@@ -130,6 +150,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--drafts", action="store_true", help="show draft entries too")
     p.add_argument("--theme", help="a folder of templates/ and static/ that override the defaults")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "index",
+        help="rebuild the search index for a running server",
+        description="Rebuild the search index of a content folder. A server started with the "
+        "same index folder (CATALOGUE_INDEX_DIR) serves the new index once it is whole, "
+        "within a few seconds, without a restart; until then, and if the rebuild is "
+        "stopped, it serves the previous one.",
+    )
+    p.add_argument("--content", default="content")
+    p.add_argument("--index-dir", help="default: the folder the server uses by default")
+    p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("build", help="freeze the site into static files")
     p.add_argument("--content", default="content")

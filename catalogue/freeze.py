@@ -8,12 +8,15 @@ built into when it is empty or holds an earlier build (it carries a marker file)
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import mimetypes
+import os
 import shutil
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -60,16 +63,55 @@ def freeze(
     site.toml) makes every link start with its path, for a site hosted under a sub-path,
     and is the address the sitemap and the feed give. The build is written to a scratch
     folder first and moved into place only when whole, so a failed build never leaves a
-    half-written site where the last good one was.
+    half-written site where the last good one was. A second build into the same folder
+    while one runs is refused.
     """
-    from .web import ThemeError, create_app
-
     out = Path(out)
     _check_destination(out)
     base_url = base_url or load_site(Path(content_dir), []).base_url or None
     if base_url and urlsplit(base_url).scheme not in ("http", "https"):
         raise BuildError(f"--base-url must start with http:// or https://; got {base_url!r}")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with _build_lock(out):
+            return _freeze(content_dir, out, base_url, progress, theme)
+    except OSError as exc:  # a read-only or full disk, say: the last good site stays
+        where = exc.filename or out
+        raise BuildError(
+            f"cannot write the site to {out} ({exc.strerror or exc}: {where}); "
+            "the folder was left as it was"
+        ) from None
+
+
+@contextlib.contextmanager
+def _build_lock(out: Path) -> Iterator[None]:
+    """Hold the lock of builds into `out` (a file beside it); refuse to start a second
+    build into the same folder while one runs. The lock goes with its process, even one
+    that is killed."""
+    path = out.parent / f".{out.name}.build-lock"
+    with open(path, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            raise BuildError(
+                f"another build into {out} is running ({holder}); wait for it to finish, "
+                "or build into another folder"
+            ) from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"process {os.getpid()}")
+        lock.flush()
+        try:
+            yield
+        finally:
+            lock.truncate(0)
+
+
+def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
+    from .web import ThemeError, create_app
+
     # The scratch folder sits beside `out`, so the final move is a rename on one disk.
     scratch_root = Path(tempfile.mkdtemp(prefix=".catalogue-build-", dir=out.parent))
     scratch = scratch_root / "site"

@@ -119,10 +119,22 @@ def sort_key(text: str) -> str:
 # Index files -----------------------------------------------------------------------------
 
 
+def _stable_repr(analyzer) -> str:
+    """The analyzer's repr, the same in every process: Python shows a set's items in an
+    order that changes with the hash seed, and functions with their memory address."""
+
+    def sort_set(match: re.Match) -> str:
+        items = re.findall(r"'[^']*'", match.group(1))
+        return "frozenset({" + ", ".join(sorted(items)) + "})"
+
+    text = re.sub(r"frozenset\(\{([^}]*)\}\)", sort_set, repr(analyzer))
+    return re.sub(r" at 0x[0-9a-f]+", "", text)
+
+
 def fingerprint(entries: Iterable[Credential]) -> str:
     """Name an index by what it holds: the entries, the schema and the analysis."""
     digest = hashlib.sha256(INDEX_VERSION.encode())
-    digest.update(repr((TEXT_FIELDS, ANALYZER, whoosh.versionstring())).encode())
+    digest.update(repr((TEXT_FIELDS, _stable_repr(ANALYZER), whoosh.versionstring())).encode())
     for entry in entries:
         digest.update(json.dumps(entry.to_dict(), sort_keys=True).encode())
         digest.update(entry.body_text.encode())
@@ -136,10 +148,11 @@ def build_index(entries: list[Credential], root: Path) -> Path:
     renamed into place, and only then named in `root/CURRENT`, replaced atomically.
     """
     root.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(root)
     name = fingerprint(entries)
     target = root / name
     if not (target / "COMPLETE").exists():
-        scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+        scratch = Path(tempfile.mkdtemp(prefix=f".build-{os.getpid()}-", dir=root))
         try:
             ix = whoosh_index.create_in(scratch, whoosh_schema())
             with ix.writer(procs=1, limitmb=256) as writer:
@@ -182,7 +195,7 @@ def update_index(
     removed = [slug for slug in before if slug not in after]
     if len(changed) + len(removed) > max(5, len(new) // 5):
         return None
-    scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+    scratch = Path(tempfile.mkdtemp(prefix=f".build-{os.getpid()}-", dir=root))
     try:
         shutil.copytree(folder, scratch, dirs_exist_ok=True)
         (scratch / "COMPLETE").unlink(missing_ok=True)
@@ -216,6 +229,25 @@ def _point_at(root: Path, name: str) -> None:
     for old in root.iterdir():
         if old.is_dir() and old.name not in keep and not old.name.startswith(".build-"):
             shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_leftovers(root: Path) -> None:
+    """Remove the scratch folders and pointer files of builds whose process is gone (a
+    build killed outright leaves them; one still running on this machine is left alone)."""
+    for item in root.glob(".*"):
+        parts = item.name.split("-")
+        if item.name.startswith((".build-", ".CURRENT-")) and parts[1].isdigit():
+            try:
+                os.kill(int(parts[1]), 0)
+                continue  # still running
+            except ProcessLookupError:
+                pass
+            except PermissionError:
+                continue  # someone else's process
+            if item.is_dir():
+                shutil.rmtree(item, ignore_errors=True)
+            else:
+                item.unlink(missing_ok=True)
 
 
 def current_index(root: Path) -> Path | None:

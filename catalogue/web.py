@@ -9,6 +9,8 @@ import hashlib
 import io
 import json
 import os
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +55,8 @@ from .search import (
     SearchEngine,
     SearchRequest,
     _number_text,
+    current_index,
+    fingerprint,
     highlight_terms,
     sort_key,
     update_index,
@@ -133,15 +137,18 @@ class Site:
         drafts: bool,
         cache: content.FileCache | None = None,
         previous: Site | None = None,
+        folder: Path | None = None,
     ):
         """Load the catalogue and index it. With the `previous` site of the same folder
-        (live reload), only what changed is read and indexed again."""
+        (live reload), only what changed is read and indexed again. With `folder` (an
+        index `catalogue index` built), that index is used if it is of these entries."""
         self.content_dir, self.index_dir, self.drafts = content_dir, index_dir, drafts
         self.cache = cache
         self.catalogue = content.load(content_dir, cache=cache)
         self.entries = self.catalogue.published(drafts)
         self.by_slug = {e.slug: e for e in self.entries}
-        folder = None
+        if folder is not None and folder.name != fingerprint(self.entries):
+            folder = None  # the content changed again since: index it as usual
         if previous is not None:
             folder = update_index(previous.engine.folder, previous.entries, self.entries, index_dir)
         self.engine = SearchEngine(self.entries, index_dir, folder)
@@ -214,7 +221,9 @@ def create_app(content_dir: str | Path = "content", **settings) -> Flask:
         __name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static")
     )
     content_dir = Path(content_dir)
-    app.config.update(DRAFTS=False, INDEX_DIR=None, SHOW_CONTENT_ERRORS=False, THEME=None)
+    app.config.update(
+        DRAFTS=False, INDEX_DIR=None, SHOW_CONTENT_ERRORS=False, THEME=None, FOLLOW_INDEX=False
+    )
     app.config.update({k.upper(): v for k, v in settings.items()})
     index_dir = Path(app.config["INDEX_DIR"] or default_index_dir(content_dir))
     app.extensions["catalogue"] = Site(content_dir, index_dir, app.config["DRAFTS"], cache={})
@@ -225,7 +234,45 @@ def create_app(content_dir: str | Path = "content", **settings) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # facets in FACETS order, entry fields in FIELDS order
     register(app)
+    if app.config["FOLLOW_INDEX"]:
+        follow_index(app)
     return app
+
+
+def follow_index(app: Flask, every: float = 1.0) -> None:
+    """Serve the index that `catalogue index` rebuilt, once it is whole: at most every
+    `every` seconds a request looks at the index folder's pointer, and when it names a
+    new complete index of the content as it now is, the catalogue is loaded again in the
+    background and swapped in. Requests keep the previous catalogue until then, so a
+    rebuild that fails or is killed is never seen."""
+    state = {"checked": 0.0, "loading": False}
+    lock = threading.Lock()
+
+    def load(old: Site, folder: Path) -> None:
+        try:
+            fresh = Site(old.content_dir, old.index_dir, old.drafts, cache={}, folder=folder)
+            if fresh.engine.folder == folder:
+                app.extensions["catalogue"] = fresh
+        except Exception as exc:  # keep serving the catalogue we have; say why in the log
+            app.logger.error("catalogue: cannot load the rebuilt index %s: %s", folder, exc)
+        finally:
+            state["loading"] = False
+
+    @app.before_request
+    def look_for_new_index() -> None:
+        now = time.monotonic()
+        if now - state["checked"] < every or state["loading"]:
+            return
+        with lock:
+            if now - state["checked"] < every or state["loading"]:
+                return
+            state["checked"] = now
+            old = site()
+            folder = current_index(old.index_dir)
+            if folder is None or folder == old.engine.folder:
+                return
+            state["loading"] = True
+        threading.Thread(target=load, args=(old, folder), daemon=True).start()
 
 
 def use_theme(app: Flask, theme: Path) -> None:
