@@ -166,7 +166,8 @@ class Site:
             self.browse[facet.name] = slugs
         self.browse_slug = {f: {v: s for s, v in m.items()} for f, m in self.browse.items()}
         self.pathways = pathways(self.entries)
-        self.cards: dict[tuple[str, str, str], str] = {}  # see result_card
+        self.cards: dict[tuple, str] = {}  # see result_card
+        self.browse_urls: dict[tuple, str] = {}  # see browse_url
         self.pathway_slug = {p.name: slug for slug, p in self.pathways.items()}
 
 
@@ -501,12 +502,16 @@ def js_text() -> dict:
 _TITLE, _SUMMARY = Markup("\x00title\x00"), Markup("\x00summary\x00")
 
 
+def static_build() -> bool:
+    return current_app.config.get("STATIC_BUILD", False)
+
+
 def result_card(entry: Credential, terms) -> Markup:
     """An entry's card on the search page, its words searched for marked. The card is
     rendered once per entry, language and address the site is served under, and kept:
     a results page shows twenty, and rendering them was most of a page's time."""
     s = site()
-    key = (entry.slug, current_lang(), request.script_root)
+    key = (entry.slug, current_lang(), request.script_root, static_build())
     html = s.cards.get(key)
     if html is None:
         spot = lambda text, _terms: _TITLE if text is entry.title else _SUMMARY  # noqa: E731
@@ -826,8 +831,15 @@ def register(app: Flask) -> None:
 
 
 def browse_url(facet: str, value: str) -> str:
-    slug = site().browse_slug.get(facet, {}).get(value)
-    return url_for("browse", facet=facet, value=slug) if slug else search_url([(facet, value)])
+    """The browse page of a facet value (kept: entry and browse pages link to many)."""
+    s = site()
+    key = (facet, value, current_lang(), request.script_root)
+    url = s.browse_urls.get(key)
+    if url is None:
+        slug = s.browse_slug.get(facet, {}).get(value)
+        url = url_for("browse", facet=facet, value=slug) if slug else search_url([(facet, value)])
+        s.browse_urls[key] = url
+    return url
 
 
 def compare_column(entry: Credential) -> list[Markup]:
