@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -32,7 +33,8 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from jinja2 import ChoiceLoader, FileSystemLoader
+from flask.templating import Environment as FlaskEnvironment
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
 from . import content
@@ -220,7 +222,7 @@ def create_app(content_dir: str | Path = "content", **settings) -> Flask:
     `show_content_errors` shows content errors to visitors (as `catalogue serve` does for
     editors; off by default, for production).
     """
-    app = Flask(
+    app = CatalogueFlask(
         __name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static")
     )
     content_dir = Path(content_dir)
@@ -531,9 +533,55 @@ def highlight(text: str, terms) -> Markup:
     )
 
 
+# `{{ _('Some text') }}`: a translated string with nothing to fill in.
+_LITERAL = re.compile(r"\{\{\s*_\('([^'\\]*)'\)\s*\}\}")
+
+
+class LocalisedEnvironment(FlaskEnvironment):
+    """Templates compiled once per interface language, as "fr::search.html", so that
+    each can have its fixed strings translated before it is compiled (see
+    TranslatingLoader): a search page has some forty, and calling gettext for each on
+    every request cost more than the rest of the page."""
+
+    def get_template(self, name, parent=None, globals=None):
+        if isinstance(name, str):
+            if parent is not None:
+                name = self.join_path(name, parent)
+            if "::" not in name:
+                name = f"{current_lang()}::{name}"
+        return super().get_template(name, globals=globals)
+
+
+class CatalogueFlask(Flask):
+    jinja_environment = LocalisedEnvironment
+
+
+class TranslatingLoader(BaseLoader):
+    """Reads "fr::search.html" as search.html with each `{{ _('...') }}` that has
+    nothing to fill in replaced by its French text (the same text the call would give).
+    The source templates keep their `_()` calls, which is what `pybabel extract` reads."""
+
+    def __init__(self, inner: BaseLoader):
+        self.inner = inner
+
+    def get_source(self, environment, template):
+        lang, _sep, name = template.rpartition("::")
+        source, filename, uptodate = self.inner.get_source(environment, name)
+        if lang:
+            gettext = translations(lang).gettext
+            source = _LITERAL.sub(
+                lambda m: "{% raw %}" + gettext(m.group(1)) + "{% endraw %}", source
+            )
+        return source, filename, uptodate
+
+    def list_templates(self):
+        return self.inner.list_templates()
+
+
 def register_languages(app: Flask) -> Callable[..., Callable]:
     """Set up the interface languages; return the decorator that routes a page at its
     URL and under each language's prefix."""
+    app.jinja_env.loader = TranslatingLoader(app.jinja_env.loader)
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda text: translations(current_lang()).gettext(text),
