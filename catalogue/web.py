@@ -170,6 +170,7 @@ class Site:
         self.pathways = pathways(self.entries)
         self.cards: dict[tuple, str] = {}  # see result_card
         self.browse_urls: dict[tuple, str] = {}  # see browse_url
+        self.js_texts: dict[str, dict] = {}  # see js_text
         self.pathway_slug = {p.name: slug for slug, p in self.pathways.items()}
 
 
@@ -440,8 +441,15 @@ def language_links() -> list[dict]:
 
 def js_text() -> dict:
     """What the pages' scripts write, in the interface language (read by search-ui.js,
-    compare.js and enhance.js from the page's #ui-text element)."""
-    lang = current_lang()
+    compare.js and enhance.js from the page's #ui-text element); made once a language,
+    as every browse, pathway and compare page carries it."""
+    s, lang = site(), current_lang()
+    if lang not in s.js_texts:
+        s.js_texts[lang] = _js_text(lang)
+    return s.js_texts[lang]
+
+
+def _js_text(lang: str) -> dict:
     table = plural_table(lang)
     t = translations(lang)
 
@@ -666,7 +674,7 @@ def register(app: Flask) -> None:
             ),
             "has_pathways": bool(s.pathways),
             "long_date": fmt.long_date,
-            "static_build": app.config.get("STATIC_BUILD", False),
+            "static_build": static_build(),
             "short_date": fmt.short_date,
         }
 
@@ -715,7 +723,6 @@ def register(app: Flask) -> None:
             if app.config.get("STATIC_BUILD")
             else facet_links(req, results.facets),
             search_url=search_url,
-            highlight=highlight,
             terms=set(req.terms),
             search_index=app.config.get("SEARCH_INDEX"),
             total_span=Markup('<span data-total="%d">%d</span>') % (results.total, results.total),

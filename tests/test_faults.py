@@ -149,18 +149,22 @@ def test_a_killed_index_rebuild_is_never_served(catalogue_server):
     assert not [p.name for p in index.iterdir() if p.name.startswith((".build-", ".CURRENT-"))]
 
 
-def run_build(content: Path, out: Path, **options) -> subprocess.CompletedProcess:
+def build_command(content: Path, out: Path) -> list[str]:
+    return [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(out)]
+
+
+def run_build(content: Path, out: Path, *, prefix=(), **options) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(out)],
-        capture_output=True, text=True, **options,
-    )  # fmt: skip
+        [*prefix, *build_command(content, out)], capture_output=True, text=True, **options
+    )
 
 
 def test_two_builds_at_once_the_second_says_why_it_cannot_run(tmp_path):
     content = generate(150, tmp_path / "content", seed=3)
     out = tmp_path / "dist"
-    command = [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(out)]
-    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        build_command(content, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     lock = tmp_path / ".dist.build-lock"
     deadline = time.monotonic() + 60
     while not (lock.exists() and lock.read_text().startswith("process")):
@@ -183,12 +187,10 @@ def test_a_read_only_output_folder_is_refused_with_a_message(tmp_path):
     shutil.copytree(ROOT / "tests" / "data" / "search", content)
     parent = tmp_path / "www"
     parent.mkdir(mode=0o555)
-    command = [sys.executable, str(ROOT / "build.py"), "--content", str(content)]
-    command += ["--out", str(parent / "dist")]
-    if os.geteuid() == 0:  # root writes anywhere; without CAP_DAC_OVERRIDE it may not
-        command = ["setpriv", "--bounding-set=-dac_override", "--", *command]
+    # root writes anywhere; without CAP_DAC_OVERRIDE it may not
+    prefix = ["setpriv", "--bounding-set=-dac_override", "--"] if os.geteuid() == 0 else []
     try:
-        result = subprocess.run(command, capture_output=True, text=True)
+        result = run_build(content, parent / "dist", prefix=prefix)
     finally:
         parent.chmod(0o755)
     assert result.returncode == 1
