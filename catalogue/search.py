@@ -28,6 +28,7 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import chain, compress, islice
 from operator import add, neg
 from pathlib import Path
@@ -104,6 +105,11 @@ def analyse(text: str) -> list[str]:
     """Return the distinct index terms of a query, in order."""
     terms = [t.text for t in ANALYZER(text[:MAX_QUERY_CHARS])]
     return list(dict.fromkeys(terms))  # every word counts; the length cap bounds them
+
+
+@lru_cache(maxsize=1024)
+def _analysed(q: str) -> tuple[str, ...]:
+    return tuple(analyse(q))
 
 
 def fold(text: str) -> str:
@@ -280,7 +286,7 @@ class SearchRequest:
 
     @property
     def terms(self) -> list[str]:
-        return analyse(self.q)
+        return list(_analysed(self.q))
 
     def args(self, **changes) -> list[tuple[str, str]]:
         """Return the URL parameters of this request, in a canonical order."""
@@ -482,8 +488,18 @@ class SearchEngine:
         self.value_keys = {
             f: {v: (sort_key(v), v) for v in table} for f, table in self.bits.items()
         }
+        # Each value's place in its facet's listing order (fixed, else by name), and label.
+        self.value_order: dict[str, dict[str, int]] = {}
+        for facet in FACETS:
+            keys = self.value_keys[facet.name]
+            rank = {v: i for i, v in enumerate(facet.order)}
+            listed = sorted(keys, key=lambda v: (rank.get(v, len(rank)), keys[v]))
+            self.value_order[facet.name] = {v: i for i, v in enumerate(listed)}
+        self.value_labels = {
+            f.name: {v: f.label_for(v) for v in self.bits[f.name]} for f in FACETS
+        }
         self._range_cache: dict[tuple[str, float], int] = {}
-        self._all_counts: dict[str, Counter] = {}
+        self._all_counts: dict[str, dict[str, int]] = {}
         words: Counter = Counter()
         for e in entries:
             words.update(t.text for t in WORDS(" ".join(index_text(e, n) for n, _ in TEXT_FIELDS)))
@@ -611,14 +627,14 @@ class SearchEngine:
             bits |= self.bits[facet].get(v, 0)
         return bits
 
-    def _counts(self, facet: str, base: int) -> Counter:
+    def _counts(self, facet: str, base: int) -> dict[str, int]:
         table = self.bits[facet]
         if base == self.all:
             if facet not in self._all_counts:
-                self._all_counts[facet] = Counter({v: b.bit_count() for v, b in table.items()})
+                self._all_counts[facet] = {v: b.bit_count() for v, b in table.items()}
             return self._all_counts[facet]
         if len(table) <= 64:
-            return Counter({v: (base & b).bit_count() for v, b in table.items()})
+            return {v: (base & b).bit_count() for v, b in table.items()}
         return Counter(chain.from_iterable(map(self.values[facet].__getitem__, members(base))))
 
     def close(self) -> None:
@@ -661,30 +677,28 @@ class SearchEngine:
             request, total, page, pages, [self.entries[i] for i in chosen], counts, suggestion
         )
 
-    def _facet_list(self, name: str, counts: Counter, selected: list[str]) -> list[dict]:
-        facet = FACETS_BY_NAME[name]
-        keys = self.value_keys[name]
-        shown = [v for v, n in counts.items() if n > 0 and v not in selected]
+    def _facet_list(self, name: str, counts: dict[str, int], selected: list[str]) -> list[dict]:
+        """The values of facet `name` to list, with their counts: the selected ones first
+        (in the facet's order), then the others that match anything, in the facet's fixed
+        order or by count, at most MAX_VALUES_PER_FACET in all."""
+        order, labels = self.value_order[name], self.value_labels[name]
         limit = max(0, MAX_VALUES_PER_FACET - len(selected))
-        if facet.order:
-            rank = {v: i for i, v in enumerate(facet.order)}
-            shown.sort(key=lambda v: (rank.get(v, len(rank)), keys[v]))
-        else:
-            if len(shown) > limit:
-                # Only values counted at least as often as the limit-th can be shown.
-                top = counts.most_common(limit + len(selected))
-                floor = max(1, top[-1][1])
-                shown = [v for v in shown if counts[v] >= floor]
-            shown.sort(key=lambda v: (-counts[v], keys[v]))
-        values = (
-            [v for v in facet.order if v in selected]
-            + [v for v in selected if v not in facet.order]
-            + shown[:limit]
-        )
+        fixed = FACETS_BY_NAME[name].order
+        if fixed:
+            shown = sorted((v for v, n in counts.items() if n and v not in selected), key=order.get)
+            if len(selected) > 1:
+                selected = [v for v in fixed if v in selected] + [
+                    v for v in selected if v not in fixed
+                ]
+        else:  # by count, then by name: (-count, place in name order, value)
+            keyed = [(-n, order[v], v) for v, n in counts.items() if n and v not in selected]
+            top = heapq.nsmallest(limit, keyed) if len(keyed) > limit else sorted(keyed)
+            shown = [v for _, _, v in top]
+        values = selected + shown[:limit]
         return [
             {
                 "value": v,
-                "label": facet.label_for(v),
+                "label": labels.get(v, v),
                 "count": counts.get(v, 0),
                 "selected": v in selected,
             }
@@ -759,6 +773,13 @@ class SearchEngine:
         return self._spelling[word]
 
 
+@lru_cache(maxsize=50_000)
+def _index_term(word: str) -> str:
+    """The index term of one word of a title or summary (what highlighting compares):
+    remembered, since the same words are on every page of results."""
+    return stem(fold(word))
+
+
 def highlight_terms(text: str, terms: Iterable[str]) -> list[tuple[str, bool]]:
     """Split `text` into (piece, matched) pairs, marking words whose index term is in `terms`."""
     wanted = set(terms)
@@ -766,9 +787,9 @@ def highlight_terms(text: str, terms: Iterable[str]) -> list[tuple[str, bool]]:
         return [(text, False)]
     out: list[tuple[str, bool]] = []
     last = 0
-    for match in re.finditer(TOKENIZER.expression, text):
+    for match in TOKENIZER.expression.finditer(text):
         word = match.group()
-        if stem(fold(word)) in wanted:
+        if _index_term(word) in wanted:
             out.append((text[last : match.start()], False))
             out.append((word, True))
             last = match.end()

@@ -68,6 +68,7 @@ from .search import (
 ROOT = Path(__file__).resolve().parent.parent
 FEED_SIZE = 50
 MAX_COMPARE = 4
+MAX_REMEMBERED_URLS = 10_000  # see page_url
 # The rows of the comparison table, in the order of the compare_column macro's cells.
 COMPARE_ROWS = (
     N_("Delivery"),
@@ -171,6 +172,10 @@ class Site:
         self.cards: dict[tuple, str] = {}  # see result_card
         self.browse_urls: dict[tuple, str] = {}  # see browse_url
         self.js_texts: dict[str, dict] = {}  # see js_text
+        self.urls: dict[tuple, str] = {}  # see page_url
+        self.page_globals: dict[tuple, dict] = {}  # see page_globals
+        self.params: dict[tuple[str, str], str] = {}  # see facet_links
+        self.value_html: dict[tuple[str, str], str] = {}  # see facet_items
         self.pathway_slug = {p.name: slug for slug, p in self.pathways.items()}
 
 
@@ -305,13 +310,39 @@ class ThemeError(Exception):
     """A theme that cannot be used, with a message for the person who named it."""
 
 
+# The Site answering the request, found once per request: a search page asks for it
+# some forty times, and Flask's `current_app` proxy is slow to ask that often. It also
+# keeps a request on one catalogue when a rebuilt index is swapped in meanwhile.
+_request_site: ContextVar[Site | None] = ContextVar("catalogue_site", default=None)
+
+
 def site() -> Site:
-    return current_app.extensions["catalogue"]
+    return _request_site.get() or current_app.extensions["catalogue"]
 
 
 def search_url(args, endpoint: str = "search") -> str:
     query = urlencode(args)
-    return url_for(endpoint) + (f"?{query}" if query else "")
+    return page_url(endpoint) + (f"?{query}" if query else "")
+
+
+def page_url(endpoint: str, **values) -> str:
+    """`url_for` as the templates call it, remembered per language and sub-path: every
+    page asks for the same addresses (style sheet, scripts, menu), and working each out
+    again through Flask's URL builder took a tenth of a search page's time."""
+    if not has_request_context() or any(name.startswith("_") for name in values):
+        return url_for(endpoint, **values)  # _external and the like: built each time
+    key = (endpoint, current_lang(), request.script_root, *values.items())
+    urls = site().urls
+    try:
+        return urls[key]
+    except KeyError:
+        pass
+    except TypeError:  # a value that cannot be a key
+        return url_for(endpoint, **values)
+    if len(urls) >= MAX_REMEMBERED_URLS:
+        urls.clear()
+    urls[key] = url = url_for(endpoint, **values)
+    return url
 
 
 # ---- Languages ----------------------------------------------------------------------------
@@ -392,22 +423,42 @@ def label_for(facet: Facet | str, value: str) -> str:
 
 def facet_items(values: list[dict], hrefs: list[str]) -> Markup:
     """The list items of a facet's values on the search page, each a link that ticks or
-    unticks it. A page lists a few hundred values: written here in Python, as the same
-    loop in the template took half the time of a whole search page."""
-    translate = translations(current_lang()).gettext
+    unticks it. A page lists a few hundred values: written here in Python, with each
+    value's label kept translated and escaped, as the same loop in the template took
+    half the time of a whole search page."""
+    lang = current_lang()
+    translate = translations(lang).gettext
+    shown = site().value_html
     note = Markup('<span class="visually-hidden"> %s</span>') % _("(selected; select to remove)")
     out = []
     for v, href in zip(values, hrefs, strict=True):
-        # a label that is not the value itself is one of the catalogue's own words
-        label = translate(v["label"]) if v["label"] != v["value"] else v["value"]
+        label = shown.get((lang, v["label"], v["value"]))
+        if label is None:
+            # a label that is not the value itself is one of the catalogue's own words
+            text = translate(v["label"]) if v["label"] != v["value"] else v["value"]
+            label = shown[(lang, v["label"], v["value"])] = html_escape(text)
         selected = v["selected"]
         out.append(
             f'<li><a class="facet-value{" is-selected" if selected else ""}" '
-            f'href="{escape(href)}"><span class="box" aria-hidden="true"></span>'
-            f'<span class="facet-label">{escape(label)}</span> '
+            f'href="{html_escape(href)}"><span class="box" aria-hidden="true"></span>'
+            f'<span class="facet-label">{label}</span> '
             f'<span class="count">{v["count"]}</span>{note if selected else ""}</a></li>'
         )
     return Markup("".join(out))
+
+
+def html_escape(text: str) -> str:
+    """What markupsafe's `escape` gives, as a plain string: for the few hundred short
+    strings of a page built in Python, where making a Markup of each costs more."""
+    if isinstance(text, Markup):
+        return str(text)
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
 
 
 def check_label(check: Check) -> str:
@@ -432,7 +483,7 @@ def language_links() -> list[dict]:
         {
             "lang": lang,
             "name": language_name(lang),
-            "url": url_for(endpoint, **args, lang=url_lang(lang)) + (f"?{query}" if query else ""),
+            "url": page_url(endpoint, **args, lang=url_lang(lang)) + (f"?{query}" if query else ""),
         }
         for lang in offered
         if lang != here
@@ -586,17 +637,38 @@ class TranslatingLoader(BaseLoader):
         return self.inner.list_templates()
 
 
+def _markup_gettext(text: str, /, **values) -> Markup:
+    out = Markup(translations(current_lang()).gettext(text))
+    return out % values if values or "%" in out else out
+
+
+def _markup_ngettext(singular: str, plural: str, num: int, /, **values) -> Markup:
+    values.setdefault("num", num)
+    return Markup(translations(current_lang()).ngettext(singular, plural, num)) % values
+
+
+def _markup_pgettext(context: str, text: str, /, **values) -> Markup:
+    values.setdefault("context", context)
+    return Markup(translations(current_lang()).pgettext(context, text)) % values
+
+
+# What templates call: Jinja's i18n extension's "newstyle" gettext as it behaves in an
+# autoescaped template (the translation is markup, the values are escaped into it), as
+# plain functions. The extension's versions take the template context and go through
+# Jinja's call machinery twice, which cost a search page a tenth of its time.
+TEMPLATE_GETTEXT = {
+    "_": _markup_gettext,
+    "gettext": _markup_gettext,
+    "ngettext": _markup_ngettext,
+    "pgettext": _markup_pgettext,
+}
+
+
 def register_languages(app: Flask) -> Callable[..., Callable]:
     """Set up the interface languages; return the decorator that routes a page at its
     URL and under each language's prefix."""
     app.jinja_env.loader = TranslatingLoader(app.jinja_env.loader)
-    app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        lambda text: translations(current_lang()).gettext(text),
-        lambda one, many, n: translations(current_lang()).ngettext(one, many, n),
-        newstyle=True,
-        pgettext=pgettext,
-    )
+    app.jinja_env.globals.update(TEMPLATE_GETTEXT, url_for=page_url)
     prefix = f"/<any({', '.join(interface_languages())}):lang>"
 
     def page(rule: str) -> Callable[[Callable], Callable]:
@@ -623,11 +695,13 @@ def register_languages(app: Flask) -> Callable[..., Callable]:
 
     @app.before_request
     def remember_language() -> None:
+        _request_site.set(app.extensions["catalogue"])
         _request_lang.set(current_lang())
 
     @app.teardown_request
     def forget_language(error) -> None:
         _request_lang.set(None)
+        _request_site.set(None)
 
     @app.url_defaults
     def keep_language(endpoint, values) -> None:
@@ -637,45 +711,52 @@ def register_languages(app: Flask) -> Callable[..., Callable]:
     return page
 
 
+def page_globals(s: Site) -> dict:
+    """What every template may use that is the same for every page of one interface
+    language and sub-path: worked out once, not on each request."""
+    fmt = local_formats()
+    free = _("Free")
+    settings = s.catalogue.site
+    return {
+        "site": settings.in_language(current_lang()),
+        "facets_by_name": FACETS_BY_NAME,
+        "labels": {key: _(label) for key, label in LABELS.items()},
+        "label_for": label_for,
+        "check_label": check_label,
+        "facet_items": facet_items,
+        "result_card": result_card,
+        "ui_lang": current_lang(),
+        "js_text": js_text,
+        "max_compare": MAX_COMPARE,
+        "money": lambda value, currency=settings.currency: fmt.money(value, currency, free),
+        "num": fmt.number,
+        "weeks": weeks_text,
+        "raw_num": number_label,
+        "browse_url": browse_url,
+        "pathway_url": pathway_url,
+        "shown_facets": shown_facets(settings),
+        "logo_url": (url_for("logo", ext=Path(settings.logo).suffix) if settings.logo else None),
+        "has_pathways": bool(s.pathways),
+        "long_date": fmt.long_date,
+        "short_date": fmt.short_date,
+    }
+
+
 def register(app: Flask) -> None:
     page = register_languages(app)
 
     @app.context_processor
     def globals_():
         s = site()
-        fmt = local_formats()
-        free = _("Free")
+        key = (current_lang(), request.script_root if has_request_context() else "")
+        fixed = s.page_globals.get(key)
+        if fixed is None:
+            fixed = s.page_globals[key] = page_globals(s)
         return {
-            "site": s.catalogue.site.in_language(current_lang()),
+            **fixed,
             "content_errors": s.catalogue.errors if app.config["SHOW_CONTENT_ERRORS"] else [],
-            "facets_by_name": FACETS_BY_NAME,
-            "labels": {key: _(label) for key, label in LABELS.items()},
-            "label_for": label_for,
-            "check_label": check_label,
-            "facet_items": facet_items,
-            "result_card": result_card,
-            "ui_lang": current_lang(),
             "language_links": language_links(),
-            "js_text": js_text,
-            "max_compare": MAX_COMPARE,
-            "money": lambda value, currency=s.catalogue.site.currency: fmt.money(
-                value, currency, free
-            ),
-            "num": fmt.number,
-            "weeks": weeks_text,
-            "raw_num": number_label,
-            "browse_url": browse_url,
-            "pathway_url": pathway_url,
-            "shown_facets": shown_facets(s.catalogue.site),
-            "logo_url": (
-                url_for("logo", ext=Path(s.catalogue.site.logo).suffix)
-                if s.catalogue.site.logo
-                else None
-            ),
-            "has_pathways": bool(s.pathways),
-            "long_date": fmt.long_date,
             "static_build": static_build(),
-            "short_date": fmt.short_date,
         }
 
     @app.after_request
@@ -917,31 +998,39 @@ def pathway_url(name: str) -> str | None:
 
 def facet_links(req: SearchRequest, facets: dict[str, list[dict]]) -> dict[str, list[str]]:
     """For every value listed, the search URL that ticks or unticks it: what
-    `search_url(req.toggled(facet, value))` gives, built from pieces quoted once, since a
-    page lists a few hundred values."""
+    `search_url(req.toggled(facet, value))` gives, built from pieces quoted once (per
+    value, kept on the Site), since a page lists a few hundred values."""
+    params = site().params
     quote = quote_plus
+
+    def param(name: str, value: str) -> str:
+        piece = params.get((name, value))
+        if piece is None:
+            piece = params[(name, value)] = f"{name}={quote(value)}"
+        return piece
+
     base = search_url([])
     head = [f"q={quote(req.q)}"] if req.q else []
     tail = [f"{name}={quote(_number_text(v))}" for name, v in req.ranges.items()]
     tail += [f"sort={quote(req.sort)}"] if req.sort else []
-    chosen = {f.name: [f"{f.name}={quote(v)}" for v in req.filters.get(f.name, [])] for f in FACETS}
+    chosen = [[param(f.name, v) for v in req.filters.get(f.name, [])] for f in FACETS]
     out: dict[str, list[str]] = {}
-    for facet in FACETS:
-        values = facets.get(facet.name, [])
+    for i, facet in enumerate(FACETS):
+        values = facets.get(facet.name)
         if not values:
             continue
-        before = [p for f in FACETS[: FACETS.index(facet)] for p in chosen[f.name]]
-        after = [p for f in FACETS[FACETS.index(facet) + 1 :] for p in chosen[f.name]]
+        before = head + [p for pieces in chosen[:i] for p in pieces]
+        after = [p for pieces in chosen[i + 1 :] for p in pieces] + tail
         mine = req.filters.get(facet.name, [])
         links = []
         for v in values:
             value = v["value"]
             if value in mine:
-                own = [f"{facet.name}={quote(x)}" for x in mine if x != value]
+                own = [param(facet.name, x) for x in mine if x != value]
             else:
-                own = chosen[facet.name] + [f"{facet.name}={quote(value)}"]
-            query = "&".join(head + before + own + after + tail)
-            links.append(base + (f"?{query}" if query else ""))
+                own = chosen[i] + [param(facet.name, value)]
+            query = "&".join(before + own + after)
+            links.append(f"{base}?{query}" if query else base)
         out[facet.name] = links
     return out
 
