@@ -16,6 +16,8 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from types import FunctionType
+from typing import NamedTuple
 from urllib.parse import quote_plus, urlencode
 
 from babel.numbers import get_currency_symbol
@@ -35,6 +37,7 @@ from flask import (
 )
 from flask.templating import Environment as FlaskEnvironment
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from . import content
@@ -467,7 +470,7 @@ def check_label(check: Check) -> str:
     return _(CHECK_LABELS[check.key], **numbers)
 
 
-def language_links() -> list[dict]:
+def language_links() -> list[LanguageLink]:
     """This page in each other language offered, keeping its search and filters."""
     offered = site().catalogue.site.interface_languages
     if len(offered) < 2:
@@ -480,14 +483,20 @@ def language_links() -> list[dict]:
         endpoint, args = "home", {}
     query = request.query_string.decode("ascii", "replace") if has_request_context() else ""
     return [
-        {
-            "lang": lang,
-            "name": language_name(lang),
-            "url": page_url(endpoint, **args, lang=url_lang(lang)) + (f"?{query}" if query else ""),
-        }
+        LanguageLink(
+            lang,
+            language_name(lang),
+            page_url(endpoint, **args, lang=url_lang(lang)) + (f"?{query}" if query else ""),
+        )
         for lang in offered
         if lang != here
     ]
+
+
+class LanguageLink(NamedTuple):
+    lang: str
+    name: str
+    url: str
 
 
 def js_text() -> dict:
@@ -611,6 +620,22 @@ class LocalisedEnvironment(FlaskEnvironment):
         return super().get_template(name, globals=globals)
 
 
+class CatalogueContext(Context):
+    """Jinja's template context, calling the catalogue's own template functions (which
+    take no context) straight away: Jinja's general call looks each callable over for
+    what it wants passed, and a search page makes some forty calls."""
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
+        if __obj.__class__ is FunctionType and __obj in PLAIN_TEMPLATE_FUNCTIONS:
+            kwargs.pop("_loop_vars", None)  # what Jinja adds for context-taking callables
+            kwargs.pop("_block_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__obj, *args, **kwargs)
+
+
+LocalisedEnvironment.context_class = CatalogueContext
+
+
 class CatalogueFlask(Flask):
     jinja_environment = LocalisedEnvironment
 
@@ -721,6 +746,9 @@ def page_globals(s: Site) -> dict:
         "site": settings.in_language(current_lang()),
         "facets_by_name": FACETS_BY_NAME,
         "labels": {key: _(label) for key, label in LABELS.items()},
+        "facet_labels": {f.name: _(f.label) for f in FACETS},
+        "sort_labels": {key: _(label) for key, label in SORT_LABELS.items()},
+        "currency_symbol": get_currency_symbol(settings.currency, fmt.where),
         "label_for": label_for,
         "check_label": check_label,
         "facet_items": facet_items,
@@ -793,7 +821,6 @@ def register(app: Flask) -> None:
             results=results,
             req=req,
             sorts=SORTS,
-            sort_labels=SORT_LABELS,
             ranges=RANGES,
             chips=chips(req),
             # each listed value's link: its browse page in a static build, else its toggle
@@ -811,7 +838,6 @@ def register(app: Flask) -> None:
             % (search_url(req.args(q=results.suggestion, page=1)), results.suggestion)
             if results.suggestion
             else None,
-            currency_symbol=get_currency_symbol(s.catalogue.site.currency, local_formats().where),
         )
 
     @app.route("/api/search.json")
@@ -1035,27 +1061,36 @@ def facet_links(req: SearchRequest, facets: dict[str, list[dict]]) -> dict[str, 
     return out
 
 
-def chips(req: SearchRequest) -> list[dict]:
+class Chip(NamedTuple):
+    """An active filter on the search page: what it is and the URL that removes it."""
+
+    name: str
+    label: str
+    kind: str
+    url: str
+
+
+def chips(req: SearchRequest) -> list[Chip]:
     """The active filters, each with the URL that removes it."""
     out = []
     if req.q:
         out.append(
-            {
-                "name": "q",
-                "label": _("“%(words)s”", words=req.q),
-                "kind": pgettext("noun", "Search"),
-                "url": search_url(req.args(q="")),
-            }
+            Chip(
+                "q",
+                _("“%(words)s”", words=req.q),
+                pgettext("noun", "Search"),
+                search_url(req.args(q="")),
+            )
         )
     for facet in FACETS:
         for value in req.filters.get(facet.name, []):
             out.append(
-                {
-                    "name": facet.name,
-                    "label": label_for(facet, value),
-                    "kind": _(facet.label),
-                    "url": search_url(req.toggled(facet.name, value)),
-                }
+                Chip(
+                    facet.name,
+                    label_for(facet, value),
+                    _(facet.label),
+                    search_url(req.toggled(facet.name, value)),
+                )
             )
     fmt = local_formats()
     for name, value in req.ranges.items():
@@ -1070,14 +1105,7 @@ def chips(req: SearchRequest) -> list[dict]:
             label = _("up to %(hours)s hours", hours=shown)
         else:
             label = _("up to %(weeks)s weeks", weeks=shown)
-        out.append(
-            {
-                "name": name,
-                "label": label,
-                "kind": _("Range"),
-                "url": search_url(req.args(ranges=ranges, page=1)),
-            }
-        )
+        out.append(Chip(name, label, _("Range"), search_url(req.args(ranges=ranges, page=1))))
     return out
 
 
@@ -1152,3 +1180,22 @@ def credentials_csv(entries: list[Credential]) -> str:
         data = e.to_dict()
         writer.writerow([_csv_cell(data[name]) for name in CSV_FIELDS])
     return out.getvalue()
+
+
+# The functions templates call that take no template context (see CatalogueContext).
+PLAIN_TEMPLATE_FUNCTIONS = frozenset(
+    {
+        *TEMPLATE_GETTEXT.values(),
+        page_url,
+        search_url,
+        browse_url,
+        pathway_url,
+        facet_items,
+        result_card,
+        label_for,
+        check_label,
+        weeks_text,
+        js_text,
+        number_label,
+    }
+)
