@@ -317,6 +317,7 @@ class ThemeError(Exception):
 # some forty times, and Flask's `current_app` proxy is slow to ask that often. It also
 # keeps a request on one catalogue when a rebuilt index is swapped in meanwhile.
 _request_site: ContextVar[Site | None] = ContextVar("catalogue_site", default=None)
+_request_root: ContextVar[str | None] = ContextVar("catalogue_root", default=None)  # sub-path
 
 
 def site() -> Site:
@@ -334,7 +335,8 @@ def page_url(endpoint: str, **values) -> str:
     again through Flask's URL builder took a tenth of a search page's time."""
     if not has_request_context() or any(name.startswith("_") for name in values):
         return url_for(endpoint, **values)  # _external and the like: built each time
-    key = (endpoint, current_lang(), request.script_root, *values.items())
+    root = _request_root.get()
+    key = (endpoint, current_lang(), request.script_root if root is None else root, *values.items())
     urls = site().urls
     try:
         return urls[key]
@@ -430,23 +432,30 @@ def facet_items(values: list[dict], hrefs: list[str]) -> Markup:
     value's label kept translated and escaped, as the same loop in the template took
     half the time of a whole search page."""
     lang = current_lang()
-    translate = translations(lang).gettext
     shown = site().value_html
-    note = Markup('<span class="visually-hidden"> %s</span>') % _("(selected; select to remove)")
     out = []
     for v, href in zip(values, hrefs, strict=True):
-        label = shown.get((lang, v["label"], v["value"]))
+        key = (lang, v["label"], v["value"])
+        label = shown.get(key)
         if label is None:
             # a label that is not the value itself is one of the catalogue's own words
-            text = translate(v["label"]) if v["label"] != v["value"] else v["value"]
-            label = shown[(lang, v["label"], v["value"])] = html_escape(text)
-        selected = v["selected"]
-        out.append(
-            f'<li><a class="facet-value{" is-selected" if selected else ""}" '
-            f'href="{html_escape(href)}"><span class="box" aria-hidden="true"></span>'
-            f'<span class="facet-label">{label}</span> '
-            f'<span class="count">{v["count"]}</span>{note if selected else ""}</a></li>'
-        )
+            text = translations(lang).gettext(key[1]) if key[1] != key[2] else key[2]
+            label = shown[key] = (
+                '"><span class="box" aria-hidden="true"></span>'
+                f'<span class="facet-label">{html_escape(text)}</span> <span class="count">'
+            )
+        if v["selected"]:
+            note = _("(selected; select to remove)")
+            out.append(
+                f'<li><a class="facet-value is-selected" href="{html_escape(href)}{label}'
+                f'{v["count"]}</span><span class="visually-hidden"> {html_escape(note)}</span>'
+                "</a></li>"
+            )
+        else:
+            out.append(
+                f'<li><a class="facet-value" href="{html_escape(href)}{label}{v["count"]}</span>'
+                "</a></li>"
+            )
     return Markup("".join(out))
 
 
@@ -721,12 +730,14 @@ def register_languages(app: Flask) -> Callable[..., Callable]:
     @app.before_request
     def remember_language() -> None:
         _request_site.set(app.extensions["catalogue"])
+        _request_root.set(request.script_root)
         _request_lang.set(current_lang())
 
     @app.teardown_request
     def forget_language(error) -> None:
         _request_lang.set(None)
         _request_site.set(None)
+        _request_root.set(None)
 
     @app.url_defaults
     def keep_language(endpoint, values) -> None:
