@@ -324,6 +324,15 @@ def site() -> Site:
     return _request_site.get() or current_app.extensions["catalogue"]
 
 
+def sub_path() -> str:
+    """The path the site is served under ("" at the root): part of the key of whatever
+    is remembered from one request to the next, since links include it."""
+    root = _request_root.get()
+    if root is not None:
+        return root
+    return request.script_root if has_request_context() else ""
+
+
 def search_url(args, endpoint: str = "search") -> str:
     query = urlencode(args)
     return page_url(endpoint) + (f"?{query}" if query else "")
@@ -335,8 +344,7 @@ def page_url(endpoint: str, **values) -> str:
     again through Flask's URL builder took a tenth of a search page's time."""
     if not has_request_context() or any(name.startswith("_") for name in values):
         return url_for(endpoint, **values)  # _external and the like: built each time
-    root = _request_root.get()
-    key = (endpoint, current_lang(), request.script_root if root is None else root, *values.items())
+    key = (endpoint, current_lang(), sub_path(), *values.items())
     urls = site().urls
     try:
         return urls[key]
@@ -590,7 +598,7 @@ def result_card(entry: Credential, terms) -> Markup:
     rendered once per entry, language and address the site is served under, and kept:
     a results page shows twenty, and rendering them was most of a page's time."""
     s = site()
-    key = (entry.slug, current_lang(), request.script_root, static_build())
+    key = (entry.slug, current_lang(), sub_path(), static_build())
     html = s.cards.get(key)
     if html is None:
         spot = lambda text, _terms: _TITLE if text is entry.title else _SUMMARY  # noqa: E731
@@ -614,21 +622,6 @@ def highlight(text: str, terms) -> Markup:
 _LITERAL = re.compile(r"\{\{\s*_\('([^'\\]*)'\)\s*\}\}")
 
 
-class LocalisedEnvironment(FlaskEnvironment):
-    """Templates compiled once per interface language, as "fr::search.html", so that
-    each can have its fixed strings translated before it is compiled (see
-    TranslatingLoader): a search page has some forty, and calling gettext for each on
-    every request cost more than the rest of the page."""
-
-    def get_template(self, name, parent=None, globals=None):
-        if isinstance(name, str):
-            if parent is not None:
-                name = self.join_path(name, parent)
-            if "::" not in name:
-                name = f"{current_lang()}::{name}"
-        return super().get_template(name, globals=globals)
-
-
 class CatalogueContext(Context):
     """Jinja's template context, calling the catalogue's own template functions (which
     take no context) straight away: Jinja's general call looks each callable over for
@@ -642,7 +635,21 @@ class CatalogueContext(Context):
         return super().call(__obj, *args, **kwargs)
 
 
-LocalisedEnvironment.context_class = CatalogueContext
+class LocalisedEnvironment(FlaskEnvironment):
+    """Templates compiled once per interface language, as "fr::search.html", so that
+    each can have its fixed strings translated before it is compiled (see
+    TranslatingLoader): a search page has some forty, and calling gettext for each on
+    every request cost more than the rest of the page."""
+
+    context_class = CatalogueContext
+
+    def get_template(self, name, parent=None, globals=None):
+        if isinstance(name, str):
+            if parent is not None:
+                name = self.join_path(name, parent)
+            if "::" not in name:
+                name = f"{current_lang()}::{name}"
+        return super().get_template(name, globals=globals)
 
 
 class CatalogueFlask(Flask):
@@ -787,7 +794,7 @@ def register(app: Flask) -> None:
     @app.context_processor
     def globals_():
         s = site()
-        key = (current_lang(), request.script_root if has_request_context() else "")
+        key = (current_lang(), sub_path())
         fixed = s.page_globals.get(key)
         if fixed is None:
             fixed = s.page_globals[key] = page_globals(s)
@@ -1006,7 +1013,7 @@ def register(app: Flask) -> None:
 def browse_url(facet: str, value: str) -> str:
     """The browse page of a facet value (kept: entry and browse pages link to many)."""
     s = site()
-    key = (facet, value, current_lang(), request.script_root)
+    key = (facet, value, current_lang(), sub_path())
     url = s.browse_urls.get(key)
     if url is None:
         slug = s.browse_slug.get(facet, {}).get(value)

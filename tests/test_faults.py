@@ -193,14 +193,17 @@ def test_a_read_only_output_folder_is_refused_with_a_message(tmp_path):
         result = run_build(content, parent / "dist", prefix=prefix)
     finally:
         parent.chmod(0o755)
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert (
-        result.stderr.strip()
-        .splitlines()[-1]
-        .startswith(f"build: cannot write the site to {parent / 'dist'} (Permission denied")
+    assert failed_with(result).startswith(
+        f"build: cannot write the site to {parent / 'dist'} (Permission denied"
     )
     assert list(parent.iterdir()) == []
+
+
+def failed_with(result) -> str:
+    """The one line a failed build ended with: exit status 1 and no traceback."""
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    return result.stderr.strip().splitlines()[-1]
 
 
 def _limit_file_size():
@@ -216,13 +219,7 @@ def test_a_full_disk_leaves_the_last_good_site(tmp_path):
     before = sorted(p.relative_to(out) for p in out.rglob("*"))
     (content / "credentials" / sorted(os.listdir(content / "credentials"))[0]).unlink()
     result = run_build(content, out, preexec_fn=_limit_file_size)
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert (
-        result.stderr.strip()
-        .splitlines()[-1]
-        .startswith(f"build: cannot write the site to {out} (File too large")
-    )
+    assert failed_with(result).startswith(f"build: cannot write the site to {out} (File too large")
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before  # the old site, whole
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".catalogue-build-")]
     assert leftovers == []
