@@ -412,6 +412,8 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, front: str) -> tuple[int | None, st
         )
     if "alias" in problem + context or "anchor" in context:
         return line, ALIASES
+    if "nesting depth" in problem:  # libyaml's own limit, met while scanning ahead (6.0.4+)
+        return line, TOO_DEEP
     return line, (
         f"front matter is not valid YAML: {problem}; check the indentation, and put text "
         "that contains ': ' or starts with @ * & ` % [ { in quotes"
