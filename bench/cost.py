@@ -121,12 +121,14 @@ def load_rounds(checkouts: dict[str, Path], content: Path, queries: list[str], r
                     **os.environ,
                     "CATALOGUE_CONTENT": str(content),
                     "CATALOGUE_INDEX_DIR": str(Path(work) / f"index-{name}"),
-                    "PYTHONPATH": str(checkout),
                 }
-                command = [str(gunicorn), "--workers", str(WORKERS), "--chdir", str(checkout),
-                           "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+                # Started in the checkout, which gunicorn puts first on sys.path. (Started
+                # here with PYTHONPATH and --chdir naming the other checkout, it served
+                # this checkout's code: --chdir is not moved ahead when already on the path.)
+                command = [str(gunicorn), "--workers", str(WORKERS), "--bind",
+                           f"127.0.0.1:{port}", "--log-level", "warning",
                            "catalogue.wsgi:app"]  # fmt: skip
-                proc = start_server(command, f"http://127.0.0.1:{port}/", env)
+                proc = start_server(command, f"http://127.0.0.1:{port}/", env, cwd=checkout)
                 try:
                     base = f"http://127.0.0.1:{port}"
                     run_wrk(wrk, base, paths, 8, 2)  # warm-up

@@ -274,14 +274,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(command: list[str], url: str, env: dict, timeout: float = 300):
-    """Start a server process and wait until `url` answers; return the process.
+def start_server(
+    command: list[str], url: str, env: dict, timeout: float = 300, cwd: Path | None = None
+):
+    """Start a server process (in folder `cwd`) and wait until `url` answers; return it.
 
     Its output (stdout and stderr together) is kept for the caller's `communicate()`.
     Raises RuntimeError with that output if it stops or does not answer in time.
     """
     proc = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     deadline = time.monotonic() + timeout
     while True:
