@@ -1,11 +1,11 @@
 """Freeze the catalogue into static files: python build.py --content DIR --out DIR [--base-url URL]
 
-The same as `catalogue build`; see catalogue/freeze.py.
+The same as `catalogue build`; see catalogue/build/.
 """
 
 import sys
 
-from catalogue.freeze import main
+from catalogue.build import main
 
 if __name__ == "__main__":
     sys.exit(main())

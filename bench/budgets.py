@@ -31,7 +31,7 @@ sys.path[:0] = [str(HERE), str(ROOT)]
 from generate import generate  # noqa: E402
 from queries import search_urls  # noqa: E402
 
-from catalogue.freeze import export_search, freeze  # noqa: E402
+from catalogue.build import export_search, freeze  # noqa: E402
 from catalogue.web import create_app  # noqa: E402
 from tests.static_site import launch_chromium, serve_folder  # noqa: E402
 

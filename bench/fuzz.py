@@ -41,8 +41,8 @@ from werkzeug.test import TestResponse, run_wsgi_app
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from queries import ODD_QUERIES, search_urls  # noqa: E402
 
-from catalogue.cli import slugify  # noqa: E402
-from catalogue.model import FACETS  # noqa: E402
+from catalogue.content import slugify  # noqa: E402
+from catalogue.facets import FACETS  # noqa: E402
 from catalogue.search import RANGES, SORTS, SearchEngine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

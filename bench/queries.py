@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from urllib.parse import urlencode
 
-from catalogue.model import FACETS
+from catalogue.facets import FACETS
 from catalogue.search import SORTS, SearchEngine
 
 ODD_QUERIES = [

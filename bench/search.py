@@ -25,7 +25,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema  # noqa: E402
 from whoosh.query import And, Every, NumericRange, Or, Term  # noqa: E402
 
 from catalogue.content import load  # noqa: E402
-from catalogue.model import FACETS  # noqa: E402
+from catalogue.facets import FACETS  # noqa: E402
 from catalogue.search import ANALYZER, TEXT_FIELDS, SearchEngine, index_text  # noqa: E402
 
 

@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--content", default=str(ROOT / "content"))
     args = parser.parse_args(argv)
     out = Path(args.out)
-    from catalogue.freeze import freeze
+    from catalogue.build import freeze
 
     urls = freeze(args.content, out / "frozen", BASE_URL)
     with tempfile.TemporaryDirectory() as index:

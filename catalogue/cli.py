@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
-import unicodedata
 from pathlib import Path
 
-from . import content, schema
-
-
-def slugify(title: str) -> str:
-    """Turn a title into a file-name slug: 'Sécurité des données' -> 'securite-des-donnees'."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return slug[:80].rstrip("-")
+from . import content, newentry
+from .fields import documents
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -36,13 +28,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .newentry import run
-
-    return run(args, interactive=sys.stdin.isatty() and not args.no_input)
+    return newentry.run(args, interactive=sys.stdin.isatty() and not args.no_input)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    text = schema.json_schema_text()
+    text = documents.json_schema_text()
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
         print(args.out)
@@ -52,7 +42,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_fields(args: argparse.Namespace) -> int:
-    sys.stdout.write(schema.fields_markdown())
+    sys.stdout.write(documents.fields_markdown())
     return 0
 
 
@@ -66,8 +56,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ThemeError as exc:
         print(f"catalogue serve: {exc}", file=sys.stderr)
         return 2
-    from . import live
-    from .web import ROOT
+    from .web import ROOT, live
 
     theme = app.config.get("THEME")
     live.enable(
@@ -100,7 +89,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .freeze import main as build_main
+    from .build import main as build_main
 
     argv = ["--content", args.content, "--out", args.out]
     argv += ["--base-url", args.base_url] if args.base_url else []
@@ -124,14 +113,15 @@ def build_parser() -> argparse.ArgumentParser:
         "leaves the rest for catalogue check to name.",
     )
     p.add_argument("title", nargs="?")
-    p.add_argument("--summary")
-    p.add_argument("--issuer")
-    p.add_argument("--delivery", help="online, in-person or hybrid")
-    p.add_argument("--hours", help="learning hours")
-    p.add_argument("--weeks", help="weeks to complete")
-    p.add_argument("--cost", help="cost in dollars, 0 if free")
-    p.add_argument("--skill", dest="skills", action="append", default=[], help="repeatable")
-    p.add_argument("--assessment", help="how learners are assessed")
+    for q in newentry.questions():
+        if q.name == "title":  # the positional argument
+            continue
+        if q.kind.many:
+            p.add_argument(
+                newentry.option(q), dest=q.name, action="append", default=[], help="repeatable"
+            )
+        else:
+            p.add_argument(newentry.option(q), dest=q.name, help=q.prompt)
     p.add_argument("--content", default="content")
     p.add_argument("--no-input", action="store_true", help="never ask, even on a terminal")
     p.set_defaults(func=cmd_new)

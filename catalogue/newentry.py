@@ -11,51 +11,37 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, schema
-from .model import FIELDS_BY_NAME
-from .site import load_site
+from . import content
+from .content import load_site, slugify
+from .fields import FIELDS, FIELDS_BY_NAME, Field, documents
 
 
-@dataclass(frozen=True)
-class Question:
-    field: str
-    prompt: str
-    many: bool = False  # a list, answered as comma-separated items
+def questions() -> list[Field]:
+    """The fields `catalogue new` asks for (those with a prompt), in table order."""
+    return [f for f in FIELDS if f.prompt]
 
 
-QUESTIONS = (
-    Question("title", "Title"),
-    Question("summary", "Summary (one or two sentences for learners)"),
-    Question("issuer", "Issuing institution"),
-    Question("delivery", "Delivery (online, in-person or hybrid)"),
-    Question("hours", "Learning hours"),
-    Question("weeks", "Weeks to complete"),
-    Question("cost", "Cost in dollars (0 if free)"),
-    Question("skills", "Skills learners gain, separated by commas", many=True),
-    Question("assessment", "How learners are assessed"),
-)
+def option(question: Field) -> str:
+    """The question's option: --issuer, --skill (repeated for a list)."""
+    return f"--{(question.flag or question.name).replace('_', '-')}"
 
 
-def value_of(question: Question, answer: str):
+def value_of(question: Field, answer: str):
     """The field value for a typed answer (numbers stay text until checked)."""
-    answer = " ".join(answer.split())
-    if question.many:
-        return [item.strip() for item in answer.split(",") if item.strip()]
-    return answer
+    return question.kind.answer(answer)
 
 
-def problem_with(question: Question, value) -> str | None:
+def problem_with(question: Field, value) -> str | None:
     """What is wrong with `value` for the question's field, as `catalogue check` says it."""
     if value in ("", []):
         return "an answer is needed"
-    text = schema.yaml_value(question.field, value)
-    if FIELDS_BY_NAME[question.field].kind == "number":
-        text = f"{question.field}: {value}\n"  # as typed, so "1,200" is explained
+    text = documents.yaml_value(question.name, value)
+    if question.kind.as_typed:
+        text = f"{question.name}: {value}\n"  # as typed, so "1,200" is explained
     _, problems = content.parse_front_matter(text, "answer", 1)
-    mine = [p for p in problems if p.field == question.field]
+    mine = [p for p in problems if p.field == question.name]
     return mine[0].message if mine else None
 
 
@@ -64,44 +50,37 @@ def ask_all(
 ) -> dict[str, object]:
     """Ask for every question `given` does not answer; ask again until each answer is right."""
     values = dict(given)
-    for q in QUESTIONS:
-        if q.field in values:
+    for q in questions():
+        if q.name in values:
             continue
         while True:
             value = value_of(q, ask(f"{q.prompt}: "))
             problem = problem_with(q, value)
             if problem is None:
-                values[q.field] = value
+                values[q.name] = value
                 break
             say(f"  {problem}")
     return values
 
 
 def typed(values: dict) -> dict:
-    """Numbers as numbers, for writing."""
-    out = dict(values)
-    for name in ("hours", "weeks", "cost"):
-        if name in out:
-            number = float(out[name])
-            out[name] = int(number) if number.is_integer() else number
-    return out
+    """Each checked answer as its field writes it (numbers as numbers)."""
+    return {name: FIELDS_BY_NAME[name].kind.written(value) for name, value in values.items()}
 
 
 def run(args, interactive: bool) -> int:
-    from .cli import slugify
-
     given = {}
-    for q in QUESTIONS:
-        raw = getattr(args, q.field, None)
+    for q in questions():
+        raw = getattr(args, q.name, None)
         if raw is None or raw == []:
             continue
-        value = [" ".join(v.split()) for v in raw] if q.many else value_of(q, raw)
+        value = [" ".join(v.split()) for v in raw] if q.kind.many else value_of(q, raw)
         problem = problem_with(q, value)
         if problem:
-            flag = "the title" if q.field == "title" else f"--{q.field.replace('_', '-')}"
+            flag = "the title" if q.name == "title" else option(q)
             print(f"catalogue new: {flag}: {problem}", file=sys.stderr)
             return 2
-        given[q.field] = value
+        given[q.name] = value
     if interactive:
         try:
             given = ask_all(given, input, print)
@@ -123,8 +102,8 @@ def run(args, interactive: bool) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     values = {**typed(given), "updated": dt.date.today()}  # new entries lead the feed
     with open(target, "x", encoding="utf-8") as out:
-        out.write(schema.new_entry_text(str(values.pop("title")), values))
-    missing = [q.field for q in QUESTIONS if q.field not in given]
+        out.write(documents.new_entry_text(str(values.pop("title")), values))
+    missing = [q.name for q in questions() if q.name not in given]
     print(f"Wrote {target}")
     if missing:
         print(f"Still to fill in: {', '.join(missing)} (catalogue check names each one).")

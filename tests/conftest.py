@@ -52,7 +52,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 @pytest.fixture(scope="session")
 def frozen_demo(tmp_path_factory):
     """The demo catalogue frozen once, with links under /microcredentials/."""
-    from catalogue.freeze import freeze
+    from catalogue.build import freeze
 
     out = tmp_path_factory.mktemp("static-hosting") / "dist"
     freeze(DEMO, out, BASE)

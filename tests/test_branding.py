@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
+from catalogue.build import BuildError, freeze
 from catalogue.content import load
-from catalogue.freeze import BuildError, freeze
-from catalogue.model import FACETS
+from catalogue.facets import FACETS
 from catalogue.web import ThemeError, create_app
 
 from .conftest import DATA, ROOT

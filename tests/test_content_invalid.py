@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.content import load, parse_file
-from catalogue.errors import ContentError
+from catalogue.content import ContentError, load, parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -25,6 +24,20 @@ C = f"{INVALID}/credentials"
 
 # file below credentials/ -> the exact lines printed for it, in order
 EXPECTED: dict[str, list[str]] = {
+    "skills-plain-string.md": [
+        f"{C}/skills-plain-string.md:11: skills: expected a list, one item a line: write "
+        "'skills:' and then '  - Reading charts', '  - Cleaning data', '  - Telling a story' "
+        "on lines of their own; got 'Reading charts, Cleaning data, Telling a story'",
+    ],
+    "partners-plain-string.md": [
+        f"{C}/partners-plain-string.md:5: partners: expected a list, one item a line: write "
+        "'partners:' and then '  - Voltway Fleet Services' on a line of its own; got "
+        "'Voltway Fleet Services'",
+    ],
+    "start-one-date.md": [
+        f"{C}/start-one-date.md:11: start: expected a list, one item a line: write 'start:' "
+        "and then '  - 2027-01-11' on a line of its own; got '2027-01-11'",
+    ],
     "unknown-field.md": [
         f"{C}/unknown-field.md:14: deliverey: unknown field; did you mean 'delivery'?",
     ],

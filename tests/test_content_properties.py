@@ -9,10 +9,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalogue.content import parse_file
-from catalogue.errors import ContentError
-from catalogue.model import FIELDS, Credential
-from catalogue.site import Site
+from catalogue.content import ContentError, Site, parse_file
+from catalogue.fields import FIELDS
+from catalogue.model import Credential
 
 FIELD_NAMES = [f.name for f in FIELDS]
 SITE = Site()

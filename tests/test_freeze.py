@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from catalogue.freeze import MARKER, BuildError, freeze
+from catalogue.build import MARKER, BuildError, freeze
 from catalogue.search import sort_key
 
 from .conftest import DATA, DEMO, ROOT
@@ -244,7 +244,7 @@ def test_base_url_defaults_to_site_toml_and_its_absence_is_said(tmp_path):
 
 
 def test_compacting_keeps_code_and_drops_only_comments():
-    from catalogue.freeze import compact_script
+    from catalogue.build import compact_script
 
     source = (
         "// a note\n/** a block\n * spread over lines */\nconst a = 1; // stays\n\n"

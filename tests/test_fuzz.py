@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catalogue.model import FACETS
+from catalogue.facets import FACETS
 from catalogue.search import RANGES, SORTS
 from catalogue.web import create_app
 

@@ -12,8 +12,8 @@ import sys
 import pytest
 from babel.messages.pofile import read_po
 
+from catalogue.build import freeze
 from catalogue.content import load
-from catalogue.freeze import freeze
 from catalogue.i18n import TRANSLATIONS, formats, plural_table
 from catalogue.web import create_app
 

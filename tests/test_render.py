@@ -15,7 +15,7 @@ import markdown
 import pytest
 
 from catalogue.content import parse_file
-from catalogue.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown
+from catalogue.content.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown
 
 PAYLOADS = {
     "script": "<script>alert(1)</script>",

@@ -36,7 +36,7 @@ def test_remembered_urls_follow_the_sub_path_and_language(demo_app, root):
 
 
 def test_remembered_urls_are_bounded(demo_app, monkeypatch):
-    import catalogue.web as web
+    import catalogue.web.urls as web
 
     monkeypatch.setattr(web, "MAX_REMEMBERED_URLS", 5)
     client = demo_app.test_client()
@@ -146,9 +146,9 @@ def test_did_you_mean_narrows_its_candidates_without_changing_its_answer(demo_ap
             w = "".join(rng.sample(w, len(w)))
         if w in engine.vocabulary:
             continue
-        engine._spelling.pop(w, None)
+        engine.spelling._spelling.pop(w, None)
         expected = plain_closest(engine, w)
-        assert engine._closest(w) == expected, w
+        assert engine.spelling.closest(w) == expected, w
         tried += 1
         found += expected is not None
     assert tried > 400 and found > 200

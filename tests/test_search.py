@@ -164,12 +164,12 @@ def test_fractional_cost_sorts_without_whoosh_numeric_fields(engine):
 
 
 def test_scores_are_whooshs_own(engine):
-    searcher = engine.index.searcher()
+    searcher = engine.text.index.searcher()
     for q in ["data", "data analysis", "care communication", "sécurité", "plan"]:
         terms = engine.parse({"q": q}).terms
-        hits = searcher.search(engine._text_query(terms), limit=None, optimize=False)
-        theirs = {engine.doc_to_entry[h.docnum]: h.score for h in hits}
-        ours = engine._scores(terms, list(theirs))
+        hits = searcher.search(engine.text.query(terms), limit=None, optimize=False)
+        theirs = {engine.text.doc_to_entry[h.docnum]: h.score for h in hits}
+        ours = engine.scores(terms, list(theirs))
         assert set(ours) == set(theirs)
         for i, score in theirs.items():
             assert ours[i] == pytest.approx(score, rel=1e-12)
@@ -330,7 +330,7 @@ def test_failed_build_leaves_the_previous_index_serving(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("catalogue.search._point_at", explode)
+    monkeypatch.setattr("catalogue.search.indexfiles._point_at", explode)
     with pytest.raises(OSError):
         build_index(changed, root)
     assert current_index(root) == good
@@ -395,11 +395,11 @@ def test_every_word_counts_and_long_queries_are_cut_between_words(engine):
 def test_index_name_covers_schema_and_analysis(monkeypatch):
     entries = load(SEARCH).published()
     before = fingerprint(entries)
-    monkeypatch.setattr("catalogue.search.TEXT_FIELDS", (("title", 4.0),))
+    monkeypatch.setattr("catalogue.search.indexfiles.TEXT_FIELDS", (("title", 4.0),))
     assert fingerprint(entries) != before
 
 
 def test_terms_that_match_nothing_still_count_against_the_cache(engine):
-    cached = engine._cached_bytes
+    cached = engine.text._cached_bytes
     engine.answer({"q": "zzqqxx"})
-    assert engine._cached_bytes > cached
+    assert engine.text._cached_bytes > cached

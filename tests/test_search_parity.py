@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from catalogue.freeze import compact_script, export_search
+from catalogue.build import compact_script, export_search
 from catalogue.web import create_app
 
 from .conftest import DEMO, ROOT

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from catalogue.model import FACETS_BY_NAME
+from catalogue.facets import FACETS_BY_NAME
 
 from .conftest import PREFIX
 

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalogue.model import FACETS, number_label
+from catalogue.facets import FACETS
+from catalogue.fields import number_label
 from catalogue.web import create_app, money
 
 from .conftest import DATA

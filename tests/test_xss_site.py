@@ -27,8 +27,8 @@ import pytest
 from markupsafe import escape
 
 from catalogue.content import load
-from catalogue.model import FIELDS_BY_NAME
-from catalogue.render import ALLOWED_TAGS
+from catalogue.content.markdown import ALLOWED_TAGS
+from catalogue.fields import FIELDS_BY_NAME
 
 from .conftest import DATA
 from .test_render import PAYLOADS
@@ -331,7 +331,7 @@ def live(content, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def frozen(content, tmp_path_factory) -> Path:
-    from catalogue.freeze import freeze
+    from catalogue.build import freeze
 
     out = tmp_path_factory.mktemp("xss-build") / "dist"
     freeze(content, out, "http://127.0.0.1/x/")

@@ -1,5 +1,5 @@
 // The compare page of a static build: reads ?c=slug&c=slug... as the server does (unknown
-// entries ignored, the first four kept) and builds the table from each entry's column,
+// entries ignored, the first data-max kept) and builds the table from each entry's column,
 // exported by `catalogue build` from the same template the server renders it with.
 
 import { T, fill } from "./ui-text.js";

@@ -41,12 +41,13 @@ window.addEventListener("pageshow", () => {
 });
 
 // Compare: the ticks are remembered for this visit (across pages of results, browse pages
-// and pathways), at most MAX_COMPARE, and "Compare ticked" opens all of them.
-const MAX_COMPARE = 4;
+// and pathways), at most T.maxCompare (web.MAX_COMPARE), and "Compare ticked" opens all of
+// them. The limit and the texts come with the page's #ui-text; a page without it is left as
+// the server drew it (its ticks are sent with its own form).
 const COMPARE_KEY = "catalogue-compare";
 function ticked() {
   try {
-    return JSON.parse(sessionStorage.getItem(COMPARE_KEY) || "[]").slice(0, MAX_COMPARE);
+    return JSON.parse(sessionStorage.getItem(COMPARE_KEY) || "[]").slice(0, T.maxCompare);
   } catch {
     return [];
   }
@@ -59,18 +60,20 @@ function remember(slugs) {
   }
 }
 function showTicks() {
+  if (!T) return;
+  const max = T.maxCompare;
   const slugs = ticked();
   for (const box of document.querySelectorAll(".compare-form input[name=c]")) {
     box.checked = slugs.includes(box.value);
-    box.disabled = !box.checked && slugs.length >= MAX_COMPARE;
+    box.disabled = !box.checked && slugs.length >= max;
   }
   for (const bar of document.querySelectorAll(".compare-bar")) {
     bar.classList.toggle("is-active", slugs.length > 0);
     const status = bar.querySelector(".compare-status");
-    const full = slugs.length >= MAX_COMPARE;
+    const full = slugs.length >= max;
     status.textContent = slugs.length
-      ? plural(full ? "full" : "ticked", slugs.length, { max: String(MAX_COMPARE) })
-      : fill(T.tickUpTo, { max: MAX_COMPARE });
+      ? plural(full ? "full" : "ticked", slugs.length, { max: String(max) })
+      : fill(T.tickUpTo, { max });
     bar.querySelector("button").textContent = slugs.length
       ? fill(T.compareN, { num: slugs.length })
       : T.compareTicked;
@@ -78,15 +81,15 @@ function showTicks() {
 }
 document.addEventListener("change", (event) => {
   const box = event.target.closest(".compare-form input[name=c]");
-  if (!box) return;
+  if (!box || !T) return;
   const slugs = ticked().filter((s) => s !== box.value);
   if (box.checked) slugs.push(box.value);
-  remember(slugs.slice(0, MAX_COMPARE));
+  remember(slugs.slice(0, T.maxCompare));
   showTicks();
 });
 document.addEventListener("submit", (event) => {
   const form = event.target.closest(".compare-form");
-  if (!form || event.defaultPrevented) return;
+  if (!form || event.defaultPrevented || !T) return;
   const slugs = ticked();
   if (!slugs.length) return; // the page's own ticks (none): the compare page explains
   event.preventDefault();

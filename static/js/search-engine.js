@@ -18,13 +18,6 @@ const K1 = 1.2;
 const SPACE = decodeRanges(SPACE_RANGES);
 const UNPRINTABLE = decodeRanges(UNPRINTABLE_RANGES);
 const DIGITS = decodeRanges(DIGIT_RANGES);
-const RANGES = [
-  // URL parameter, entry attribute, true for a lower bound
-  ["cost_max", "cost", false],
-  ["hours_min", "hours", true],
-  ["hours_max", "hours", false],
-  ["weeks_max", "weeks", false],
-];
 const TERM_CACHE_SIZE = 200;
 
 // ---- Python's string and number rules ---------------------------------------------------
@@ -247,7 +240,13 @@ export class SearchEngine {
       return { ...f, entries, ids, members };
     });
     this.byName = new Map(this.facets.map((f) => [f.name, f]));
-    this.numbers = { cost: data.cost, hours: data.hours, weeks: data.weeks };
+    // search.RANGES and search.SORT_FIELDS as exported: the range filters as
+    // [URL parameter, entry attribute, true for a lower bound], each sort but relevance and
+    // title as sort key -> [entry attribute, true for descending], and the number of every
+    // entry for each attribute they read (dates as days, 0 for none)
+    this.ranges = data.ranges;
+    this.sortFields = new Map(Object.entries(data.sortFields));
+    this.numbers = data.numbers;
     // Entries come in title order, the tie-break of every sort: an entry's number is its rank.
     this.titleRank = Int32Array.from({ length: this.size }, (_, i) => i);
     this.orders = new Map();
@@ -324,7 +323,7 @@ export class SearchEngine {
       if (chosen.length) filters.set(facet.name, [...new Set(chosen)]);
     }
     const ranges = new Map();
-    for (const [name] of RANGES) {
+    for (const [name] of this.ranges) {
       const raw = pyStrip(first(name, ""));
       const value = pyFloat(codePoints(raw).slice(0, 20).join(""));
       if (value !== null && Number.isFinite(value) && value >= 0) ranges.set(name, value);
@@ -365,7 +364,7 @@ export class SearchEngine {
     for (const facet of this.facets) {
       for (const v of state.filters.get(facet.name) ?? []) out.push([facet.name, v]);
     }
-    for (const [name] of RANGES) {
+    for (const [name] of this.ranges) {
       if (state.ranges.has(name)) out.push([name, numberText(state.ranges.get(name))]);
     }
     if (state.sort) out.push(["sort", state.sort]);
@@ -425,17 +424,15 @@ export class SearchEngine {
       const n = this.size;
       const ids = Array.from({ length: n }, (_, i) => i);
       const by = (key) => (a, b) => key(a) - key(b) || rank[a] - rank[b];
-      const { cost, hours, weeks } = this.numbers;
-      const updated = this.data.updated;
-      const keys = {
-        title: (i) => rank[i],
-        cost: (i) => cost[i],
-        "-cost": (i) => -cost[i],
-        hours: (i) => hours[i],
-        weeks: (i) => weeks[i],
-        updated: (i) => -updated[i], // newest first; entries without a date (0) last
-      };
-      this.orders.set(name, Int32Array.from(ids.sort(by(keys[name]))));
+      let key = (i) => rank[i]; // title
+      if (name !== "title") {
+        // descending is the column negated, ties still by title: the newest first, and
+        // entries without a date (0) last
+        const [attr, descending] = this.sortFields.get(name);
+        const column = this.numbers[attr];
+        key = descending ? (i) => -column[i] : (i) => column[i];
+      }
+      this.orders.set(name, Int32Array.from(ids.sort(by(key))));
     }
     return this.orders.get(name);
   }
@@ -448,7 +445,7 @@ export class SearchEngine {
     // restrict: the entries matching every word and every range
     const restrict = new Uint8Array(n).fill(1);
     for (const { has } of termData) for (let e = 0; e < n; e++) restrict[e] &= has[e];
-    for (const [name, attr, lower] of RANGES) {
+    for (const [name, attr, lower] of this.ranges) {
       if (!request.ranges.has(name)) continue;
       const bound = request.ranges.get(name);
       const values = this.numbers[attr];

@@ -76,12 +76,8 @@ function chips(request) {
   }
   for (const [name, value] of request.ranges) {
     const ranges = new Map([...request.ranges].filter(([k]) => k !== name));
-    const label = {
-      cost_max: () => fill(T.costUpTo, { amount: money(value) }),
-      hours_min: () => fill(T.hoursMin, { hours: number(value) }),
-      hours_max: () => fill(T.hoursMax, { hours: number(value) }),
-      weeks_max: () => fill(T.weeksMax, { weeks: number(value) }),
-    }[name]();
+    const chip = T.ranges[name]; // web.RANGE_CHIPS: its text, the value's name, money or not
+    const label = fill(chip.text, { [chip.value]: chip.money ? money(value) : number(value) });
     out.push([name, T.range, label, engine.args(request, { ranges, page: 1 })]);
   }
   return out.map(([name, kind, label, pairs]) => ({ name, kind, label, url: searchUrl(pairs) }));
@@ -209,7 +205,7 @@ function syncForm(request) {
     for (const value of values) hidden.push(h("input", { type: "hidden", name, value }));
   }
   form.querySelector(".searchbar-row").after(...hidden);
-  for (const name of ["cost_max", "hours_min", "hours_max", "weeks_max"]) {
+  for (const [name] of engine.data.ranges) {
     form.elements[name].value = request.ranges.has(name)
       ? numberLabel(request.ranges.get(name))
       : "";

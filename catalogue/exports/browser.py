@@ -27,18 +27,21 @@ import math
 import re
 from collections.abc import Callable
 
-from .i18n import translations
-from .model import FACETS, Credential
-from .search import (
+from ..facets import FACETS
+from ..i18n import translations
+from ..model import Credential
+from ..search import (
     MAX_PAGE,
     MAX_PARAM_VALUES,
     MAX_QUERY_CHARS,
     MAX_VALUES_PER_FACET,
     PAGE_SIZE,
+    RANGES,
+    SORT_FIELDS,
     SORTS,
     TEXT_FIELDS,
     SearchEngine,
-    _postings,
+    postings,
 )
 
 FORMAT = 1  # bump when the layout of the exported files changes
@@ -89,6 +92,23 @@ def title_order(engine: SearchEngine) -> list[int]:
     return engine.sort_orders["title"]
 
 
+def number_column(values: list) -> list[int | float]:
+    """One number per entry for the browser to filter and sort by, chosen by the values'
+    type: numbers as they are; dates (or none) as days since the earliest date plus one,
+    0 for none, so that later is larger and a descending sort puts entries without a
+    date last."""
+    if all(isinstance(v, (int, float)) for v in values):
+        return [_number(v) for v in values]
+    first = min((v.toordinal() for v in values if v is not None), default=0)
+    return [v.toordinal() - first + 1 if v is not None else 0 for v in values]
+
+
+def number_attributes() -> list[str]:
+    """The entry attributes the range filters and the sorts read, each once."""
+    named = [attr for attr, _ in RANGES.values()] + [attr for attr, _ in SORT_FIELDS.values()]
+    return list(dict.fromkeys(named))
+
+
 def facet_part(engine: SearchEngine, languages: tuple[str, ...] = ("en",)) -> dict:
     """Facet values and numbers of every entry, entries in title order; the facets' and
     values' labels in each interface language."""
@@ -96,7 +116,7 @@ def facet_part(engine: SearchEngine, languages: tuple[str, ...] = ("en",)) -> di
     entries = [engine.entries[i] for i in order]
     facets = []
     for facet in FACETS:
-        keys = engine.value_keys[facet.name]
+        keys = engine.columns.value_keys[facet.name]
         rank = {v: i for i, v in enumerate(facet.order)}
         # Display order: a fixed order first where the facet has one, then by sort key.
         values = sorted(keys, key=lambda v: (rank.get(v, len(rank)), keys[v]))
@@ -130,6 +150,15 @@ def facet_part(engine: SearchEngine, languages: tuple[str, ...] = ("en",)) -> di
         "maxParamValues": MAX_PARAM_VALUES,
         "maxValuesPerFacet": MAX_VALUES_PER_FACET,
         "sorts": list(SORTS),
+        # sort key -> [entry attribute, true for descending] ("relevance", "title" aside)
+        "sortFields": {key: [attr, descending] for key, (attr, descending) in SORT_FIELDS.items()},
+        # [URL parameter, entry attribute, true for a lower bound], in the server's order
+        "ranges": [[name, attr, lower] for name, (attr, lower) in RANGES.items()],
+        # per attribute the ranges and sorts read, one number per entry (see number_column)
+        "numbers": {
+            attr: number_column([getattr(e, attr) for e in entries])
+            for attr in number_attributes()
+        },
         "facets": facets,
         "cost": [_number(e.cost) for e in entries],
         "hours": [_number(e.hours) for e in entries],
@@ -141,12 +170,12 @@ def facet_part(engine: SearchEngine, languages: tuple[str, ...] = ("en",)) -> di
 
 def text_part(engine: SearchEngine) -> dict:
     """Per text field: postings, stored field lengths and average length; idf by df."""
-    searcher = engine._searcher
+    searcher = engine.text._searcher
     reader = searcher.reader()
     count = searcher.doc_count_all()
     position = engine.title_rank  # entry -> its position in the export
-    doc_to_entry = [position[entry] for entry in engine.doc_to_entry]
-    entry_to_doc = [engine.entry_to_doc[i] for i in title_order(engine)]
+    doc_to_entry = [position[entry] for entry in engine.text.doc_to_entry]
+    entry_to_doc = [engine.text.entry_to_doc[i] for i in title_order(engine)]
     fields = []
     frequencies: set[int] = set()
     for name, boost in TEXT_FIELDS:
@@ -155,18 +184,18 @@ def text_part(engine: SearchEngine) -> dict:
             for term in reader.field_terms(name):
                 df = reader.doc_frequency(name, term)
                 frequencies.add(df)
-                postings = sorted(
+                found = sorted(
                     (doc_to_entry[doc], _number(tf))
-                    for doc, tf in _postings(reader.postings(name, term))
+                    for doc, tf in postings(reader.postings(name, term))
                 )
                 deltas, last = [], 0
-                for entry, _ in postings:
+                for entry, _ in found:
                     deltas.append(entry - last)
                     last = entry
-                tfs = [tf for _, tf in postings]
+                tfs = [tf for _, tf in found]
                 # [df, deltas...] when every frequency is 1, else [df, [deltas], [tfs]]
                 terms[term] = [df, *deltas] if all(tf == 1 for tf in tfs) else [df, deltas, tfs]
-        lengths = engine.lengths[name]
+        lengths = engine.text.lengths[name]
         fields.append(
             {
                 "name": name,

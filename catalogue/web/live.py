@@ -10,7 +10,6 @@ static/js/live-reload.js waits on /__live-reload until the version it saw change
 
 from __future__ import annotations
 
-import shutil
 import sys
 import threading
 import time
@@ -18,6 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from flask import Flask, jsonify, request
+
+from .state import Site, swap_site
 
 POLL_SECONDS = 0.2
 WAIT_SECONDS = 25  # how long a page's request waits for a change before asking again
@@ -43,7 +44,6 @@ class LiveReload:
         self.code_dirs = [Path(d) for d in code_dirs]
         self.version = 0
         self.changed = threading.Condition()
-        self.retired = None  # the site replaced last time, closed at the next reload
         self.content = self._content_snapshot()
         self.code = snapshot(self.code_dirs)
 
@@ -69,18 +69,10 @@ class LiveReload:
         return said
 
     def reload_content(self) -> str:
-        from .web import Site
-
         started = time.perf_counter()
         old = self.app.extensions["catalogue"]
         new = Site(old.content_dir, old.index_dir, old.drafts, cache=old.cache, previous=old)
-        self.app.extensions["catalogue"] = new
-        if self.retired is not None:  # replaced a reload ago: no request is using it now
-            self.retired.engine.close()
-            folder = self.retired.engine.folder
-            if folder.name.startswith("live-") and folder != new.engine.folder:
-                shutil.rmtree(folder, ignore_errors=True)
-        self.retired = old
+        swap_site(self.app, new)
         took = time.perf_counter() - started
         files = new.catalogue.parsed
         names = ", ".join(Path(f).name for f in files[:3]) + (" ..." if len(files) > 3 else "")

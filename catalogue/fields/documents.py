@@ -5,59 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from .model import FIELDS, Field, number_label
-
-_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-_URL = {"type": "string", "pattern": "^https?://", "format": "uri"}
+from .kinds import number_label
+from .spec import Field
+from .table import FIELDS
 
 
 def _field_schema(f: Field) -> dict:
-    if f.kind == "text":
-        schema = {"type": "string", "minLength": 1}
-        if f.max_length:
-            schema["maxLength"] = f.max_length
-    elif f.kind == "text-list":
-        schema = {"type": "array", "items": {"type": "string", "minLength": 1}}
-    elif f.kind == "choice":
-        schema = {"enum": list(f.choices)}
-    elif f.kind == "number":
-        schema = {"type": "number"}
-        if f.minimum is not None:
-            schema["exclusiveMinimum" if f.exclusive_minimum else "minimum"] = f.minimum
-    elif f.kind == "bool":
-        schema = {"type": "boolean"}
-    elif f.kind == "date":
-        schema = dict(_DATE)
-    elif f.kind == "currency":
-        schema = {"type": "string", "pattern": "^[A-Z]{3}$"}
-    elif f.kind == "start":
-        schema = {
-            "oneOf": [{"const": "on-demand"}, {"type": "array", "items": _DATE, "minItems": 1}]
-        }
-    elif f.kind == "language":
-        schema = {
-            "oneOf": [
-                {"enum": list(f.choices)},
-                {"type": "array", "items": {"enum": list(f.choices)}, "minItems": 1},
-            ]
-        }
-    elif f.kind == "url":
-        schema = dict(_URL)
-    elif f.kind == "skills":
-        skill = {
-            "type": "object",
-            "required": ["name"],
-            "additionalProperties": False,
-            "properties": {"name": {"type": "string", "minLength": 1}, "uri": _URL},
-        }
-        schema = {
-            "type": "array",
-            "minItems": 1,
-            "items": {"oneOf": [{"type": "string", "minLength": 1}, skill]},
-        }
-    else:  # a new kind must be described here before it can ship
-        raise ValueError(f"no JSON Schema for field kind {f.kind!r}")
-    return {"description": f.help, **schema, "examples": [f.example]}
+    return {"description": f.help, **f.kind.schema(f), "examples": [f.example]}
 
 
 def json_schema() -> dict:
@@ -80,21 +34,6 @@ def json_schema_text() -> str:
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-_KIND_TEXT = {
-    "text": "text",
-    "text-list": "list of text",
-    "choice": "one of",
-    "number": "number",
-    "bool": "true or false",
-    "date": "date (YYYY-MM-DD)",
-    "currency": "ISO 4217 code",
-    "start": "`on-demand` or a list of dates",
-    "language": "language code or a list",
-    "url": "http(s) address",
-    "skills": "list of text or {name, uri}",
-}
-
-
 def _example_yaml(f: Field) -> str:
     value = f.example
     if isinstance(value, list):
@@ -108,14 +47,14 @@ def fields_markdown() -> str:
     """Return the field reference for editors (docs/fields.md)."""
     out = [
         "# Entry fields\n",
-        "This page is generated from the field table in `catalogue/model.py` by "
+        "This page is generated from the field table in `catalogue/fields/builtin.py` by "
         "`catalogue fields`; a test keeps it in step. Each entry is a Markdown file in "
         "`content/credentials/` that starts with these fields between two `---` lines.\n",
         "| field | required | type | what it holds |",
         "|---|---|---|---|",
     ]
     for f in FIELDS:
-        kind = _KIND_TEXT[f.kind]
+        kind = f.kind.words
         if f.choices:
             kind += " " + ", ".join(f"`{c}`" for c in f.choices)
         if f.max_length:

@@ -8,6 +8,8 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from ..facets import FACETS_BY_NAME
+from ..i18n import SOURCE_LANGUAGE, interface_languages
 from .errors import ContentError
 
 
@@ -66,8 +68,6 @@ class Site:
     def interface_languages(self) -> tuple[str, ...]:
         """The languages offered, the default first: `languages`, else the entries'
         `language` where the interface has it, else English."""
-        from .i18n import SOURCE_LANGUAGE, interface_languages
-
         if self.languages:
             return self.languages
         return (self.language,) if self.language in interface_languages() else (SOURCE_LANGUAGE,)
@@ -174,8 +174,6 @@ def load_site(content_dir: Path, errors: list[ContentError]) -> Site:
             table = {}
         tables[name] = cls(**_check_table(table, cls, f"{name}.", str(path), errors, text))
     translated = {}
-    from .i18n import interface_languages
-
     for lang in interface_languages():
         table = data.pop(lang, None)
         if table is None:
@@ -230,8 +228,6 @@ def load_site(content_dir: Path, errors: list[ContentError]) -> Site:
                 )  # fmt: skip
             )
     if "facets" in site:
-        from .model import FACETS_BY_NAME
-
         unknown = [f for f in site["facets"] if f not in FACETS_BY_NAME]
         if unknown:
             problem("facets", f"unknown filter {unknown[0]!r}; known: {', '.join(FACETS_BY_NAME)}")
@@ -240,8 +236,6 @@ def load_site(content_dir: Path, errors: list[ContentError]) -> Site:
             problem("facets", "a filter is named twice")
             del site["facets"]
     if "languages" in site:
-        from .i18n import interface_languages
-
         offered = interface_languages()
         unknown = [lang for lang in site["languages"] if lang not in offered]
         if unknown:

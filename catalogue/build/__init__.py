@@ -1,0 +1,22 @@
+"""The build: the whole site frozen by Frozen-Flask into a folder any static host serves.
+
+freeze.py runs a build (into a scratch folder, moved into place only when whole),
+pages.py tells Frozen-Flask every URL and writes the browser's search files, hosts.py
+the files static hosts read (headers, 404 page) and the compacted scripts.
+"""
+
+from .freeze import MARKER, SEARCH_DATA, BuildError, freeze, main
+from .hosts import compact_script, write_header_configs
+from .pages import export_compare, export_search
+
+__all__ = [
+    "MARKER",
+    "SEARCH_DATA",
+    "BuildError",
+    "compact_script",
+    "export_compare",
+    "export_search",
+    "freeze",
+    "main",
+    "write_header_configs",
+]

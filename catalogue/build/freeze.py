@@ -1,0 +1,217 @@
+"""Freeze the site into a folder of static files with Frozen-Flask.
+
+The frozen site has every page of the live one except what needs a server: the search
+JSON API (the browser answers searches in the static site) and the content-error page.
+Frozen-Flask deletes whatever it did not write in its destination, so a folder is only
+built into when it is empty or holds an earlier build (it carries a marker file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import mimetypes
+import os
+import shutil
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
+
+from ..content import load_site
+from ..exports.browser import facet_file
+from ..web import ThemeError, create_app
+from ..web.state import STATIC_BUILD, StaticBuild
+from .hosts import compact_script, root_path, write_header_configs
+from .pages import (
+    check_endpoints,
+    export_compare,
+    export_search,
+    register_generators,
+    register_static_routes,
+)
+
+# Frozen-Flask checks each page's type against its file name; not every system's
+# mimetypes knows .atom.
+mimetypes.add_type("application/atom+xml", ".atom")
+
+MARKER = ".catalogue-build"
+SEARCH_DATA = "search-data"  # the folder of the browser's search files
+
+
+class BuildError(Exception):
+    """A build that cannot run, with a message for the person who started it."""
+
+
+def _check_destination(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"{out} is a file, not a folder; choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise BuildError(
+            f"{out} already holds files that are not a catalogue build; the build replaces "
+            "everything in its folder, so choose an empty or new --out"
+        )
+
+
+def freeze(
+    content_dir: str | Path = "content",
+    out: str | Path = "dist",
+    base_url: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    theme: str | Path | None = None,
+) -> list[str]:
+    """Build the static site of `content_dir` into `out`; return the URLs written.
+
+    `base_url` (e.g. https://college.example/microcredentials/; by default `base_url` in
+    site.toml) makes every link start with its path, for a site hosted under a sub-path,
+    and is the address the sitemap and the feed give. The build is written to a scratch
+    folder first and moved into place only when whole, so a failed build never leaves a
+    half-written site where the last good one was. A second build into the same folder
+    while one runs is refused.
+    """
+    out = Path(out)
+    _check_destination(out)
+    base_url = base_url or load_site(Path(content_dir), []).base_url or None
+    if base_url and urlsplit(base_url).scheme not in ("http", "https"):
+        raise BuildError(f"--base-url must start with http:// or https://; got {base_url!r}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with _build_lock(out):
+            return _freeze(content_dir, out, base_url, progress, theme)
+    except OSError as exc:  # a read-only or full disk, say: the last good site stays
+        where = exc.filename or out
+        raise BuildError(
+            f"cannot write the site to {out} ({exc.strerror or exc}: {where}); "
+            "the folder was left as it was"
+        ) from None
+
+
+@contextlib.contextmanager
+def _build_lock(out: Path) -> Iterator[None]:
+    """Hold the lock of builds into `out` (a file beside it); refuse to start a second
+    build into the same folder while one runs. The lock goes with its process, even one
+    that is killed."""
+    path = out.parent / f".{out.name}.build-lock"
+    with open(path, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            raise BuildError(
+                f"another build into {out} is running ({holder}); wait for it to finish, "
+                "or build into another folder"
+            ) from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"process {os.getpid()}")
+        lock.flush()
+        try:
+            yield
+        finally:
+            lock.truncate(0)
+
+
+def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
+    # The scratch folder sits beside `out`, so the final move is a rename on one disk.
+    scratch_root = Path(tempfile.mkdtemp(prefix=".catalogue-build-", dir=out.parent))
+    scratch = scratch_root / "site"
+    try:
+        try:
+            app = create_app(content_dir, index_dir=scratch_root / "index", theme=theme)
+        except ThemeError as exc:
+            raise BuildError(str(exc)) from None
+        app.config.update(
+            FREEZER_DESTINATION=str(scratch),
+            FREEZER_BASE_URL=base_url,
+            FREEZER_REMOVE_EXTRA_FILES=True,
+            FREEZER_IGNORE_MIMETYPE_WARNINGS=False,
+        )
+        # From here on, pages link to browse pages instead of server searches.
+        app.config[STATIC_BUILD] = StaticBuild()
+        register_static_routes(app)
+        data = f"{root_path(base_url)}{SEARCH_DATA}/"
+        search_files = export_search(app, base_url)
+        compare_columns = {}
+        for lang, (folder, files) in export_compare(app, base_url).items():
+            if files:
+                compare_columns[lang] = f"{data}{folder}/"
+            search_files.update(files)
+        app.config[STATIC_BUILD] = StaticBuild(f"{data}{facet_file(search_files)}", compare_columns)
+        # Every URL comes from the generators (a test crawls the build for links to
+        # pages it lacks), so Frozen-Flask need not record every url_for call as well.
+        freezer = Freezer(app, with_no_argument_rules=False, log_url_for=False)
+        frozen: set[str] = set()
+        register_generators(freezer, frozen)
+        urls = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", FrozenFlaskWarning)
+            # check_endpoints does this check, knowing which pages are left out on purpose
+            warnings.simplefilter("ignore", MissingURLGeneratorWarning)
+            for page in freezer.freeze_yield():
+                urls.append(page.url)
+                if progress:
+                    progress(page.url)
+        check_endpoints(app, frozen)
+        for name, data in search_files.items():
+            path = scratch / SEARCH_DATA / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            urls.append(f"/{SEARCH_DATA}/{name}")
+        for script in [
+            *(scratch / "static").glob("js/*.js"),
+            *(scratch / "static").glob("css/*.css"),
+        ]:
+            script.write_text(compact_script(script.read_text(encoding="utf-8")), "utf-8")
+        (scratch / MARKER).write_text("Built by `catalogue build`; safe to replace.\n")
+        write_header_configs(scratch, root_path(base_url))
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.move(str(scratch), str(out))
+        return urls
+    finally:
+        shutil.rmtree(scratch_root, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="build.py", description="Freeze the catalogue.")
+    parser.add_argument("--content", default="content")
+    parser.add_argument("--out", default="dist")
+    parser.add_argument("--base-url", default=None)
+    parser.add_argument("--theme", default=None, help="a folder of templates/ and static/")
+    args = parser.parse_args(argv)
+    if not args.base_url and not load_site(Path(args.content), []).base_url:
+        print(
+            "build: no --base-url and no base_url in site.toml, so sitemap.xml and feed.atom "
+            "give addresses on http://localhost/",
+            file=sys.stderr,
+        )
+    try:
+        urls = freeze(
+            args.content, args.out, args.base_url, progress=_progress_bar(), theme=args.theme
+        )
+    except BuildError as exc:
+        print(f"build: {exc}", file=sys.stderr)
+        return 1
+    print(f"\nbuilt {len(urls)} pages into {args.out}")
+    return 0
+
+
+def _progress_bar() -> Callable[[str], None] | None:
+    if not sys.stderr.isatty():
+        return None
+    count = 0
+
+    def show(url: str) -> None:
+        nonlocal count
+        count += 1
+        sys.stderr.write(f"\r{count:>6} pages  {url[:60]:<60}")
+        sys.stderr.flush()
+
+    return show

@@ -1,0 +1,57 @@
+"""The files static hosts read beside the pages: headers, the 404 page, compact scripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..web import SECURITY_HEADERS
+
+
+def root_path(base_url: str | None) -> str:
+    """The path the site lives under, with a slash at each end: "/" or "/micro/"."""
+    return urlsplit(base_url or "/").path.rstrip("/") + "/"
+
+
+def compact_script(source: str) -> str:
+    """Leave out a script's or stylesheet's comment lines, blank lines and indentation:
+    about a quarter of what a visitor downloads for the search page. Safe for this
+    project's files, which keep every string on one line and every comment on lines of its
+    own (or after code, where it stays); the browser tests run the compacted files."""
+    out = []
+    in_block = False
+    for line in source.splitlines():
+        text = line.strip()
+        if in_block or text.startswith("/*"):
+            in_block = "*/" not in text
+            rest = "" if in_block else text.split("*/", 1)[1].strip()
+            if rest:  # code after a comment that ends on this line
+                out.append(rest)
+        elif text and not text.startswith("//"):
+            out.append(text)
+    return "\n".join(out) + "\n"
+
+
+def write_header_configs(out: Path, prefix: str) -> None:
+    """Write the security headers and the 404 page for common static hosts.
+
+    A static host sends no headers of the catalogue's own: these files tell Netlify-style
+    hosts (`_headers`), Apache (`.htaccess`) and nginx (`nginx.conf.example`, to copy
+    into a server block) what the live server would send.
+    """
+    headers = SECURITY_HEADERS.items()
+    (out / "_headers").write_text(
+        f"{prefix}*\n" + "".join(f"  {name}: {value}\n" for name, value in headers)
+    )
+    (out / ".htaccess").write_text(
+        f"ErrorDocument 404 {prefix}404.html\n<IfModule mod_headers.c>\n"
+        + "".join(f'  Header always set {name} "{value}"\n' for name, value in headers)
+        + "</IfModule>\n"
+    )
+    (out / "nginx.conf.example").write_text(
+        f"# Inside the server block that serves this folder at {prefix}\n"
+        f"location {prefix} {{\n"
+        f"    error_page 404 {prefix}404.html;\n"
+        + "".join(f'    add_header {name} "{value}" always;\n' for name, value in headers)
+        + "}\n"
+    )

@@ -1,0 +1,139 @@
+"""What Frozen-Flask is told to freeze: every URL of the site, the routes only the static
+build has, and the browser's search and compare files rendered as the pages render them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Response, g, render_template, url_for
+from flask_frozen import Freezer
+
+from ..exports.browser import export, fragments
+from ..facets import FACETS
+
+SKIPPED_ENDPOINTS = {"api_search", "content_errors"}  # they need a server
+
+
+def _languages(app) -> tuple[str, ...]:
+    return app.extensions["catalogue"].catalogue.site.interface_languages
+
+
+def export_search(app, base_url: str | None) -> dict[str, bytes]:
+    """The browser's search files (see catalogue/export.py), cards rendered as the
+    search page renders them in each language, with links under `base_url`."""
+    engine = app.extensions["catalogue"].engine
+
+    def card(entry, lang: str) -> str:
+        g.lang = lang
+        return render_template("_card.html", e=entry)
+
+    with app.test_request_context("/", base_url=base_url or "http://localhost/"):
+        return export(engine, card, _languages(app))
+
+
+def export_compare(app, base_url: str | None) -> dict[str, tuple[str, dict[str, bytes]]]:
+    """Each entry's column of the comparison table in each language, for the static
+    compare page (static/js/compare.js): by language, the folder they go in and the files."""
+    site = app.extensions["catalogue"]
+    out = {}
+    with app.test_request_context("/", base_url=base_url or "http://localhost/"):
+        for lang in _languages(app):
+            g.lang = lang
+            columns = {
+                e.slug: render_template("_compare_column.html", e=e).strip().encode()
+                for e in site.entries
+            }
+            out[lang] = fragments("compare", columns)
+    return out
+
+
+def register_static_routes(app) -> None:
+    """Routes that exist only in the static build."""
+
+    @app.route("/404.html")
+    def not_found_page():
+        # Static hosts serve this file for missing pages (see docs/hosting.md).
+        return render_template("404.html")
+
+    @app.route("/robots.txt")
+    def robots():
+        lines = ["User-agent: *", "Allow: /"]
+        lines.append(f"Sitemap: {url_for('sitemap', _external=True)}")
+        return Response("\n".join(lines) + "\n", mimetype="text/plain")
+
+
+def check_endpoints(app, frozen: set[str]) -> None:
+    """Refuse a build that left out a page of the site: every endpoint answering GET must
+    have been given URLs by a generator (`frozen`), but those that need a server, and
+    pages this catalogue has nothing for (pathways when nothing stacks into a larger
+    credential, its own colours and logo when site.toml sets none)."""
+    site = app.extensions["catalogue"]
+    settings = site.catalogue.site
+    empty = {
+        name
+        for name, present in [
+            ("pathway", site.pathways),
+            ("theme_css", settings.custom_colours),
+            ("logo", settings.logo),
+        ]
+        if not present
+    }
+    routes = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    missing = routes - frozen - SKIPPED_ENDPOINTS - empty - {"static"}
+    if missing:
+        raise RuntimeError(
+            f"Nothing frozen for endpoints {sorted(missing)}: give them URLs in "
+            "catalogue/build/pages.py register_generators, or list them in SKIPPED_ENDPOINTS"
+        )
+
+
+def register_generators(freezer: Freezer, frozen: set[str]) -> None:
+    """Tell Frozen-Flask every URL of the site, so nothing depends on being linked; the
+    endpoints given URLs are added to `frozen`."""
+    site = freezer.app.extensions["catalogue"]
+
+    languages = site.catalogue.site.interface_languages
+    # the `lang` of each language's URLs: none for the default, which lives at the root
+    prefixes = [{"lang": ""}] + [{"lang": lang} for lang in languages[1:]]
+
+    @freezer.register_generator
+    def pages():
+        for endpoint, values in urls():
+            frozen.add(endpoint)
+            yield endpoint, values
+
+    def urls():
+        for endpoint in (
+            "api_entries",
+            "entries_csv",
+            "sitemap",
+            "feed",
+            "not_found_page",
+            "robots",
+        ):
+            yield endpoint, {}
+        for entry in site.entries:
+            yield "api_entry", {"slug": entry.slug}
+        for lang in prefixes:
+            for endpoint in ("home", "search", "browse_index", "compare", "pathways_index"):
+                yield endpoint, lang
+            for entry in site.entries:
+                yield "entry", {"slug": entry.slug, **lang}
+            for facet in FACETS:
+                for slug in site.browse[facet.name]:
+                    yield "browse", {"facet": facet.name, "value": slug, **lang}
+            for slug in site.pathways:
+                yield "pathway", {"slug": slug, **lang}
+        settings = site.catalogue.site
+        if settings.custom_colours:
+            yield "theme_css", {}
+        if settings.logo:
+            yield "logo", {"ext": Path(settings.logo).suffix}
+        theme = freezer.app.config.get("THEME")
+        if theme and (Path(theme) / "static").is_dir():
+            for file in sorted((Path(theme) / "static").rglob("*")):
+                if file.is_file():
+                    yield (
+                        "static",
+                        {"filename": file.relative_to(Path(theme) / "static").as_posix()},
+                    )

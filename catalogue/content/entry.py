@@ -1,0 +1,113 @@
+"""One entry file: its name, bytes, front matter and Markdown body, to a Credential."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..fields import FIELDS
+from ..model import Credential
+from .checks import framework_checks
+from .errors import ContentError
+from .frontmatter import parse_front_matter
+from .markdown import body_limits, render_markdown
+from .settings import Site
+
+MAX_FILE_BYTES = 64 * 1024
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+def parse_file(
+    file: Path, site: Site | None = None
+) -> tuple[Credential | None, list[ContentError]]:
+    """Parse one entry file. Return the entry (None if it has errors) and its problems."""
+    site = site or Site()
+    where = str(file)
+    problems: list[ContentError] = []
+
+    def error(line: int, field_name: str | None, message: str) -> tuple[None, list]:
+        problems.append(ContentError(where, line, field_name, message))
+        return None, problems
+
+    slug = file.name[:-3]
+    if not SLUG_RE.match(slug):
+        return error(
+            0,
+            None,
+            f"file name '{file.name}' does not make a valid slug: use lowercase "
+            "letters, digits and hyphens (at most 80), e.g. data-literacy.md",
+        )
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        return error(0, None, f"cannot read file: {exc.strerror}")
+    if len(raw) > MAX_FILE_BYTES:
+        return error(
+            1,
+            None,
+            f"file is {-(-len(raw) // 1024)} KB; the limit is {MAX_FILE_BYTES // 1024} KB: "
+            "shorten the description",
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a byte-order mark from a Windows editor: harmless, drop it
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return error(
+            line,
+            None,
+            f"not UTF-8 (byte 0x{raw[exc.start]:02X}); save the file with UTF-8 encoding",
+        )
+    if "\x00" in text:
+        return error(
+            text[: text.index("\x00")].count("\n") + 1,
+            None,
+            "contains a NUL character; is this a binary file?",
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return error(
+            1,
+            None,
+            "file is empty; an entry starts with a '---' line, its fields, "
+            "a closing '---' line, then the description",
+        )
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return error(1, None, "the first line must be '---', opening the front matter")
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+    if close is None:
+        return error(
+            1,
+            None,
+            "front matter opened on line 1 is never closed: add a '---' line after the last field",
+        )
+    front = "\n".join(lines[1:close])
+    body = "\n".join(lines[close + 1 :])
+    values, field_problems = parse_front_matter(front, where, offset=2)
+    problems.extend(field_problems)
+    body_html, body_text = "", ""
+    body_problem = body_limits(body)
+    if body_problem:
+        problems.append(ContentError(where, close + 2, "body", body_problem))
+    else:
+        body_html, body_text = render_markdown(body)
+    if values is None or any(p.severity == "error" for p in problems):
+        return None, problems
+    for spec in FIELDS:
+        if spec.default and spec.name not in values:
+            values[spec.name] = spec.kind.setting(getattr(site, spec.default))
+    field_lines = values.pop("_lines")
+    entry = Credential(
+        slug=slug, path=where, body=body, body_html=body_html, body_text=body_text, **values
+    )
+    entry.checks = framework_checks(entry, site.policy)
+    for check in entry.checks:
+        if not check.ok:
+            problems.append(
+                ContentError(
+                    where, field_lines.get(check.field, 1), check.field, check.detail, "warning"
+                )
+            )
+    return entry, problems

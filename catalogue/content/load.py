@@ -1,0 +1,140 @@
+"""Read a content folder into a Catalogue: the good entries plus every problem found.
+
+`load()` never raises on bad content. Each problem becomes a ContentError that names the
+file, the line (taken from the YAML nodes) and the field; one bad file never stops the
+others. entry.py reads one file, frontmatter.py its fields, checks.py the framework checks.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Credential
+from .entry import parse_file
+from .errors import ContentError
+from .settings import Site, load_site
+
+OUTSIDE_LINK = "link leads outside the content folder and is not followed; copy the file in instead"
+
+
+@dataclass
+class Catalogue:
+    """Every entry that loaded, and every error and warning found on the way."""
+
+    root: Path
+    site: Site
+    entries: list[Credential] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+    parsed: list[str] = field(default_factory=list)  # the files read by this load
+    warnings: list[ContentError] = field(default_factory=list)
+
+    def published(self, drafts: bool = False) -> list[Credential]:
+        """Return the entries to show: drafts only when asked for."""
+        return [e for e in self.entries if drafts or not e.draft]
+
+    def get(self, slug: str) -> Credential | None:
+        return next((e for e in self.entries if e.slug == slug), None)
+
+
+# What load() keeps between calls: each file's size and change time, entry and problems.
+FileCache = dict[str, tuple[tuple[int, int], "Credential | None", list[ContentError]]]
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (0, -1)
+    return (info.st_mtime_ns, info.st_size)
+
+
+def load(path: str | os.PathLike = "content", cache: FileCache | None = None) -> Catalogue:
+    """Load the content folder at `path` (holding `site.toml` and `credentials/`).
+
+    With a `cache` (a dict kept between calls, as `catalogue serve` keeps it), a file whose
+    size and change time are as before is not read again; `parsed` lists those that were.
+    Everything is read again when site.toml changes, since entries depend on its settings.
+    """
+    root = Path(path)
+    catalogue = Catalogue(root=root, site=Site())
+    if cache is not None:
+        settings_stamp = _stamp(root / "site.toml")
+        if cache.get("site.toml", (None,))[0] != settings_stamp:
+            cache.clear()
+            cache["site.toml"] = (settings_stamp, None, [])
+    problems: list[ContentError] = []
+    catalogue.site = load_site(root, problems)
+    for problem in problems:
+        (catalogue.warnings if problem.severity == "warning" else catalogue.errors).append(problem)
+    folder = root / "credentials"
+    if not folder.is_dir():
+        catalogue.errors.append(
+            ContentError(
+                str(folder),
+                0,
+                None,
+                "no such folder; entries go in credentials/ inside the content folder",
+            )
+        )
+        return catalogue
+    seen: dict[str, str] = {}
+    files = _markdown_files(folder, catalogue.errors)
+    for file in files:
+        stamp = _stamp(file) if cache is not None else None
+        hit = cache.get(str(file)) if cache is not None else None
+        if hit is not None and hit[0] == stamp:
+            entry, problems = hit[1], hit[2]
+        else:
+            entry, problems = parse_file(file, catalogue.site)
+            catalogue.parsed.append(str(file))
+            if cache is not None:
+                cache[str(file)] = (stamp, entry, problems)
+        for problem in problems:
+            (catalogue.errors if problem.severity == "error" else catalogue.warnings).append(
+                problem
+            )
+        if entry is None:
+            continue
+        if entry.slug in seen:
+            catalogue.errors.append(
+                ContentError(
+                    str(file),
+                    1,
+                    None,
+                    f"duplicate slug '{entry.slug}': {seen[entry.slug]} has the same file "
+                    "name; rename one of them",
+                )
+            )
+            continue
+        seen[entry.slug] = str(file)
+        catalogue.entries.append(entry)
+    if cache is not None:  # forget files that are gone
+        for key in set(cache) - {str(f) for f in files} - {"site.toml"}:
+            del cache[key]
+    catalogue.entries.sort(key=lambda e: e.slug)
+    return catalogue
+
+
+def _markdown_files(folder: Path, errors: list[ContentError]) -> list[Path]:
+    """List the .md files below `folder`, refusing links that lead outside it."""
+    top = folder.resolve()
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in list(dirnames):
+            sub = Path(dirpath, name)
+            if sub.is_symlink():
+                dirnames.remove(name)
+                if not sub.resolve().is_relative_to(top):
+                    errors.append(ContentError(str(sub), 0, None, OUTSIDE_LINK))
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.endswith(".md"):
+                continue
+            file = Path(dirpath, name)
+            if file.is_symlink() and not file.resolve().is_relative_to(top):
+                errors.append(ContentError(str(file), 0, None, OUTSIDE_LINK))
+                continue
+            found.append(file)
+    return found

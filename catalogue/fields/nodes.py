@@ -1,0 +1,79 @@
+"""Reading YAML nodes as the editor wrote them: the shared steps of every field kind.
+
+Front matter is composed into nodes and never constructed by PyYAML, so each kind reads
+the text itself and a YAML 1.1 surprise (`no` as false, `012` as 10) is explained
+instead of passing silently.
+"""
+
+from __future__ import annotations
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+TAG = "tag:yaml.org,2002:"
+KIND_WORDS = {MappingNode: "'key: value' pairs", SequenceNode: "a list"}
+
+
+class FieldError(Exception):
+    """A value that does not fit its field; `node` locates it."""
+
+    def __init__(self, message: str, node: yaml.Node | None = None):
+        super().__init__(message)
+        self.message = message
+        self.node = node
+
+
+def is_null(node: yaml.Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == TAG + "null"
+
+
+def text(node: yaml.Node, max_length: int | None = None) -> str:
+    """A node as one line of text: never empty, never a YAML boolean by accident."""
+    if not isinstance(node, ScalarNode):
+        raise FieldError(f"expected text; got {KIND_WORDS[type(node)]}", node)
+    if node.tag == TAG + "null":
+        raise FieldError("is empty", node)
+    if node.tag == TAG + "bool":
+        raise FieldError(
+            f"YAML reads {node.value} as {bool_word(node.value)}; put the text in "
+            f'quotes: "{node.value}"',
+            node,
+        )
+    value = node.value.strip()
+    if not value:
+        raise FieldError("is empty", node)
+    if max_length and len(value) > max_length:
+        raise FieldError(f"is {len(value)} characters; at most {max_length} are allowed", node)
+    return value
+
+
+def bool_word(raw: str) -> str:
+    return "true" if raw.lower() in ("yes", "y", "true", "on") else "false"
+
+
+def items(node: yaml.Node, name: str, example: list) -> list[yaml.Node]:
+    """The items of a list node. A plain value where a list is expected is refused with
+    the list form to write instead: `skills: a, b, c` is not one skill named "a, b, c"."""
+    if isinstance(node, SequenceNode):
+        return node.value
+    if isinstance(node, MappingNode):
+        raise FieldError(f"expected a list; got {KIND_WORDS[MappingNode]}", node)
+    shown = node.value.strip()
+    parts = [p.strip() for p in shown.split(",") if p.strip()][:3] or [str(v) for v in example[:2]]
+    lines = ", ".join(f"'  - {p}'" for p in parts)
+    raise FieldError(
+        f"expected a list, one item a line: write '{name}:' and then {lines} "
+        + ("on lines of their own" if len(parts) > 1 else "on a line of its own")
+        + f"; got '{shown[:80]}'",
+        node,
+    )
+
+
+def distinct(pairs: list[tuple[object, yaml.Node]], key=lambda value: value) -> list:
+    """Return the values in order; a value listed twice is an error (it would count twice)."""
+    seen: set = set()
+    for value, node in pairs:
+        if key(value) in seen:
+            raise FieldError(f"lists '{key(value)}' twice; keep one", node)
+        seen.add(key(value))
+    return [value for value, _ in pairs]

@@ -1,0 +1,75 @@
+"""Analysis: how text becomes index terms, the same for entries and queries.
+
+Whoosh's tokeniser, lowercase, stop words and Porter stemmer, with accent folding before
+stemming so "securite" and "sécurité" agree. static/js/analysis.js is a port of this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.lang.porter import stem
+from whoosh.support.charset import accent_map
+
+from ..fields import FIELDS, LiveSequence
+from ..model import Credential
+
+# Analysis: accent folding comes before stemming, so "securite" and "sécurité" agree.
+TOKENIZER = RegexTokenizer()
+WORDS = TOKENIZER | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter()
+ANALYZER = WORDS | StemFilter()
+MAX_QUERY_CHARS = 256
+
+# Every field with a boost is searched as text, plus the body: (name, boost).
+TEXT_FIELDS: LiveSequence[tuple[str, float]] = LiveSequence(
+    lambda: (*((f.name, f.boost) for f in FIELDS if f.boost), ("body", 1.0))
+)
+
+
+def index_text(entry: Credential, name: str) -> str:
+    """Return the text indexed for one text field of an entry."""
+    if name == "body":
+        return entry.body_text
+    kind = next(f.kind for f in FIELDS if f.name == name)
+    return kind.index_text(getattr(entry, name))
+
+
+def analyse(text: str) -> list[str]:
+    """Return the distinct index terms of a query, in order."""
+    terms = [t.text for t in ANALYZER(text[:MAX_QUERY_CHARS])]
+    return list(dict.fromkeys(terms))  # every word counts; the length cap bounds them
+
+
+@lru_cache(maxsize=1024)
+def _analysed(q: str) -> tuple[str, ...]:
+    return tuple(analyse(q))
+
+
+def fold(text: str) -> str:
+    return text.lower().translate(accent_map)
+
+
+@lru_cache(maxsize=50_000)
+def _index_term(word: str) -> str:
+    """The index term of one word of a title or summary (what highlighting compares):
+    remembered, since the same words are on every page of results."""
+    return stem(fold(word))
+
+
+def highlight_terms(text: str, terms: Iterable[str]) -> list[tuple[str, bool]]:
+    """Split `text` into (piece, matched) pairs, marking words whose index term is in `terms`."""
+    wanted = set(terms)
+    if not wanted:
+        return [(text, False)]
+    out: list[tuple[str, bool]] = []
+    last = 0
+    for match in TOKENIZER.expression.finditer(text):
+        word = match.group()
+        if _index_term(word) in wanted:
+            out.append((text[last : match.start()], False))
+            out.append((word, True))
+            last = match.end()
+    out.append((text[last:], False))
+    return [(piece, marked) for piece, marked in out if piece]

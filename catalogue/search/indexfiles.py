@@ -1,0 +1,172 @@
+"""Index files: the Whoosh index of a list of entries, built, updated and found.
+
+Index builds happen in a temporary folder that is renamed into place and then named in a
+pointer file replaced atomically, so a failed or killed build leaves the previous index
+serving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+import whoosh
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, TEXT, Schema
+
+from ..model import Credential
+from .analysis import ANALYZER, TEXT_FIELDS, index_text
+
+INDEX_VERSION = "1"  # bump when the schema or analysis changes
+
+
+def whoosh_schema() -> Schema:
+    text = {name: TEXT(analyzer=ANALYZER, phrase=False) for name, _boost in TEXT_FIELDS}
+    return Schema(slug=ID(stored=True, unique=True), **text)
+
+
+def _stable_repr(analyzer) -> str:
+    """The analyzer's repr, the same in every process: Python shows a set's items in an
+    order that changes with the hash seed, and functions with their memory address."""
+
+    def sort_set(match: re.Match) -> str:
+        items = re.findall(r"'[^']*'", match.group(1))
+        return "frozenset({" + ", ".join(sorted(items)) + "})"
+
+    text = re.sub(r"frozenset\(\{([^}]*)\}\)", sort_set, repr(analyzer))
+    return re.sub(r" at 0x[0-9a-f]+", "", text)
+
+
+def fingerprint(entries: Iterable[Credential]) -> str:
+    """Name an index by what it holds: the entries, the schema and the analysis."""
+    digest = hashlib.sha256(INDEX_VERSION.encode())
+    digest.update(repr((tuple(TEXT_FIELDS), _stable_repr(ANALYZER), whoosh.versionstring())).encode())
+    for entry in entries:
+        digest.update(json.dumps(entry.to_dict(), sort_keys=True).encode())
+        digest.update(entry.body_text.encode())
+    return digest.hexdigest()[:20]
+
+
+def build_index(entries: list[Credential], root: Path) -> Path:
+    """Make sure `root` holds an index of `entries` and return its folder.
+
+    Rebuilt only when the entries changed. The new index is written to a temporary folder,
+    renamed into place, and only then named in `root/CURRENT`, replaced atomically.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(root)
+    name = fingerprint(entries)
+    target = root / name
+    if not (target / "COMPLETE").exists():
+        scratch = Path(tempfile.mkdtemp(prefix=f".build-{os.getpid()}-", dir=root))
+        try:
+            ix = whoosh_index.create_in(scratch, whoosh_schema())
+            with ix.writer(procs=1, limitmb=256) as writer:
+                for entry in entries:
+                    writer.add_document(
+                        slug=entry.slug,
+                        **{name: index_text(entry, name) for name, _ in TEXT_FIELDS},
+                    )
+            ix.close()
+            (scratch / "COMPLETE").write_text(name)
+            if target.exists() and not (target / "COMPLETE").exists():
+                shutil.rmtree(target)  # a leftover that never completed
+            try:
+                os.rename(scratch, target)
+            except OSError:
+                if not (target / "COMPLETE").exists():
+                    raise
+                # another process built the same index first; use theirs
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    _point_at(root, name)
+    return target
+
+
+def update_index(
+    folder: Path, old: list[Credential], new: list[Credential], root: Path
+) -> Path | None:
+    """For live reload: a copy of the index in `folder` (of the entries `old`) with only
+    what differs in `new` written again. Entries are compared by identity, as the loader's
+    file cache returns the same object for a file that did not change. Returns None when
+    so much changed (site.toml, say) that a fresh build is as quick and cleaner.
+
+    Whoosh keeps a replaced document's statistics until segments merge, so scores may
+    differ in the last digits from a fresh build until the next start; the live index is
+    named apart ("live-...") so that a normal start never reuses it.
+    """
+    before = {e.slug: e for e in old}
+    after = {e.slug: e for e in new}
+    changed = [e for slug, e in after.items() if before.get(slug) is not e]
+    removed = [slug for slug in before if slug not in after]
+    if len(changed) + len(removed) > max(5, len(new) // 5):
+        return None
+    scratch = Path(tempfile.mkdtemp(prefix=f".build-{os.getpid()}-", dir=root))
+    try:
+        shutil.copytree(folder, scratch, dirs_exist_ok=True)
+        (scratch / "COMPLETE").unlink(missing_ok=True)
+        ix = whoosh_index.open_dir(scratch)
+        with ix.writer(procs=1) as writer:
+            for slug in removed:
+                writer.delete_by_term("slug", slug)
+            for entry in changed:
+                writer.update_document(
+                    slug=entry.slug, **{n: index_text(entry, n) for n, _ in TEXT_FIELDS}
+                )
+        ix.close()
+        name = f"live-{fingerprint(new)}"
+        (scratch / "COMPLETE").write_text(name)
+        target = root / name
+        if target.exists():
+            shutil.rmtree(target)
+        os.rename(scratch, target)
+        return target
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _point_at(root: Path, name: str) -> None:
+    pointer = root / f".CURRENT-{os.getpid()}-{threading.get_ident()}"
+    pointer.write_text(name)
+    previous = current_index(root)
+    os.replace(pointer, root / "CURRENT")
+    # Keep the index just replaced (a searcher may still read it); remove older ones.
+    keep = {name, previous.name if previous else None}
+    for old in root.iterdir():
+        if old.is_dir() and old.name not in keep and not old.name.startswith(".build-"):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_leftovers(root: Path) -> None:
+    """Remove the scratch folders and pointer files of builds whose process is gone (a
+    build killed outright leaves them; one still running on this machine is left alone)."""
+    for item in root.glob(".*"):
+        parts = item.name.split("-")
+        if item.name.startswith((".build-", ".CURRENT-")) and parts[1].isdigit():
+            try:
+                os.kill(int(parts[1]), 0)
+                continue  # still running
+            except ProcessLookupError:
+                pass
+            except PermissionError:
+                continue  # someone else's process
+            if item.is_dir():
+                shutil.rmtree(item, ignore_errors=True)
+            else:
+                item.unlink(missing_ok=True)
+
+
+def current_index(root: Path) -> Path | None:
+    try:
+        name = (root / "CURRENT").read_text().strip()
+    except OSError:
+        return None
+    folder = root / name
+    return folder if (folder / "COMPLETE").exists() else None

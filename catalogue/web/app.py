@@ -1,0 +1,74 @@
+"""The app factory: settings, the served site, themes, then each part registers itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Flask,
+    send_from_directory,
+)
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from . import security, templating, views
+from .language import register_languages
+from .state import Site, default_index_dir, follow_index
+from .templating import CatalogueFlask
+
+ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout: templates/, static/
+
+def create_app(content_dir: str | Path = "content", **settings) -> Flask:
+    """Create the catalogue app for a content folder.
+
+    Settings (also accepted in upper case): `drafts` serves draft entries; `index_dir` is
+    where the search index lives (by default a folder under ~/.cache/catalogue);
+    `show_content_errors` shows content errors to visitors (as `catalogue serve` does for
+    editors; off by default, for production).
+    """
+    app = CatalogueFlask(
+        "catalogue.web",
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    content_dir = Path(content_dir)
+    app.config.update(
+        DRAFTS=False, INDEX_DIR=None, SHOW_CONTENT_ERRORS=False, THEME=None, FOLLOW_INDEX=False
+    )
+    app.config.update({k.upper(): v for k, v in settings.items()})
+    index_dir = Path(app.config["INDEX_DIR"] or default_index_dir(content_dir))
+    app.extensions["catalogue"] = Site(content_dir, index_dir, app.config["DRAFTS"], cache={})
+    settings_theme = app.extensions["catalogue"].catalogue.site.theme
+    theme = app.config["THEME"] or (content_dir / settings_theme if settings_theme else None)
+    if theme:
+        use_theme(app, Path(theme))
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False  # facets in FACETS order, entry fields in FIELDS order
+    page = register_languages(app)
+    templating.register(app)
+    security.register(app)
+    views.register(app, page)
+    if app.config["FOLLOW_INDEX"]:
+        follow_index(app)
+    return app
+
+def use_theme(app: Flask, theme: Path) -> None:
+    """Put a theme folder's templates/ and static/ in front of the defaults, so that an
+    institution overrides one template, or the stylesheet, with one file."""
+    if not theme.is_dir():
+        raise ThemeError(f"theme folder {theme} does not exist")
+    app.config["THEME"] = theme
+    if (theme / "templates").is_dir():
+        app.jinja_loader = ChoiceLoader(
+            [FileSystemLoader(str(theme / "templates")), app.jinja_loader]
+        )
+    static = theme / "static"
+
+    def themed_static(filename: str):
+        if (static / filename).is_file():  # send_from_directory refuses paths that leave it
+            return send_from_directory(static, filename)
+        return app.send_static_file(filename)
+
+    app.view_functions["static"] = themed_static
+
+class ThemeError(Exception):
+    """A theme that cannot be used, with a message for the person who named it."""

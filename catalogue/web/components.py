@@ -1,0 +1,218 @@
+"""Pieces of pages built in Python: result cards, facet lists, chips, compare columns."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from flask import current_app, has_request_context, render_template, request
+from markupsafe import Markup, escape
+
+from ..facets import FACETS, FACETS_BY_NAME
+from ..i18n import (
+    N_,
+    language_name,
+    translations,
+)
+from ..model import Credential
+from ..search import (
+    SearchRequest,
+    highlight_terms,
+)
+from .language import _, current_lang, label_for, local_formats, pgettext, url_lang
+from .state import site, static_settings, sub_path
+from .urls import page_url, search_url
+
+MAX_COMPARE = 4
+
+# Each range filter's chip on the search page: its text, the name of the value in it,
+# and whether the value is an amount of money.
+RANGE_CHIPS = {
+    "cost_max": (N_("up to %(amount)s"), "amount", True),
+    "hours_min": (N_("%(hours)s+ hours"), "hours", False),
+    "hours_max": (N_("up to %(hours)s hours"), "hours", False),
+    "weeks_max": (N_("up to %(weeks)s weeks"), "weeks", False),
+}
+
+# The rows of the comparison table, in the order of the compare_column macro's cells.
+COMPARE_ROWS = (
+    N_("Delivery"),
+    N_("Learning hours"),
+    N_("Time to complete"),
+    N_("Cost"),
+    N_("Cost per hour"),
+    N_("Start"),
+    N_("Issuer"),
+    N_("Partners"),
+    N_("Assessment"),
+    N_("Credential"),
+    N_("Stacks into"),
+    N_("Framework checklist"),
+)
+
+CELL = "<!--cell-->"
+
+def facet_items(values: list[dict], hrefs: list[str]) -> Markup:
+    """The list items of a facet's values on the search page, each a link that ticks or
+    unticks it. A page lists a few hundred values: written here in Python, with each
+    value's label kept translated and escaped, as the same loop in the template took
+    half the time of a whole search page."""
+    lang = current_lang()
+    shown = site().value_html
+    out = []
+    for v, href in zip(values, hrefs, strict=True):
+        key = (lang, v["label"], v["value"])
+        label = shown.get(key)
+        if label is None:
+            # a label that is not the value itself is one of the catalogue's own words
+            text = translations(lang).gettext(key[1]) if key[1] != key[2] else key[2]
+            label = shown[key] = (
+                '"><span class="box" aria-hidden="true"></span>'
+                f'<span class="facet-label">{html_escape(text)}</span> <span class="count">'
+            )
+        if v["selected"]:
+            note = _("(selected; select to remove)")
+            out.append(
+                f'<li><a class="facet-value is-selected" href="{html_escape(href)}{label}'
+                f'{v["count"]}</span><span class="visually-hidden"> {html_escape(note)}</span>'
+                "</a></li>"
+            )
+        else:
+            out.append(
+                f'<li><a class="facet-value" href="{html_escape(href)}{label}{v["count"]}</span>'
+                "</a></li>"
+            )
+    return Markup("".join(out))
+
+def html_escape(text: str) -> str:
+    """What markupsafe's `escape` gives, as a plain string: for the few hundred short
+    strings of a page built in Python, where making a Markup of each costs more."""
+    if isinstance(text, Markup):
+        return str(text)
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
+
+def static_build() -> bool:
+    return static_settings() is not None
+
+# Where a cached card's title and summary go (see result_card).
+_TITLE, _SUMMARY = Markup("\x00title\x00"), Markup("\x00summary\x00")
+
+
+def result_card(entry: Credential, terms) -> Markup:
+    """An entry's card on the search page, its words searched for marked. The card is
+    rendered once per entry, language and address the site is served under, and kept:
+    a results page shows twenty, and rendering them was most of a page's time."""
+    s = site()
+    key = (entry.slug, current_lang(), sub_path(), static_build())
+    html = s.cards.get(key)
+    if html is None:
+        spot = lambda text, _terms: _TITLE if text is entry.title else _SUMMARY  # noqa: E731
+        html = render_template("_card.html", e=entry, terms=(), highlight=spot)
+        s.cards[key] = html
+    return Markup(
+        html.replace(_TITLE, highlight(entry.title, terms)).replace(
+            _SUMMARY, highlight(entry.summary, terms)
+        )
+    )
+
+def highlight(text: str, terms) -> Markup:
+    return Markup("").join(
+        Markup("<mark>%s</mark>") % piece if marked else escape(piece)
+        for piece, marked in highlight_terms(text, terms)
+    )
+
+def compare_column(entry: Credential) -> list[Markup]:
+    """An entry's column of the comparison table: its heading cell, then a cell a row."""
+    html = render_template("_compare_column.html", e=entry)
+    cells = [Markup(cell.strip()) for cell in html.split(CELL)]
+    assert len(cells) == len(COMPARE_ROWS) + 1, "compare_column and COMPARE_ROWS disagree"
+    return cells
+
+def shown_facets(settings) -> tuple[str, ...]:
+    """The filters the pages show, in order: site.toml's `facets`, or all of them."""
+    return settings.facets or tuple(f.name for f in FACETS)
+
+class Chip(NamedTuple):
+    """An active filter on the search page: what it is and the URL that removes it."""
+
+    name: str
+    label: str
+    kind: str
+    url: str
+
+def chips(req: SearchRequest) -> list[Chip]:
+    """The active filters, each with the URL that removes it."""
+    out = []
+    if req.q:
+        out.append(
+            Chip(
+                "q",
+                _("“%(words)s”", words=req.q),
+                pgettext("noun", "Search"),
+                search_url(req.args(q="")),
+            )
+        )
+    for facet in FACETS:
+        for value in req.filters.get(facet.name, []):
+            out.append(
+                Chip(
+                    facet.name,
+                    label_for(facet, value),
+                    _(facet.label),
+                    search_url(req.toggled(facet.name, value)),
+                )
+            )
+    fmt = local_formats()
+    for name, value in req.ranges.items():
+        ranges = {k: v for k, v in req.ranges.items() if k != name}
+        text, hole, is_money = RANGE_CHIPS[name]
+        if is_money:
+            shown = fmt.money(value, site().catalogue.site.currency, _("Free"))
+        else:
+            shown = fmt.number(value)
+        label = _(text, **{hole: shown})
+        out.append(Chip(name, label, _("Range"), search_url(req.args(ranges=ranges, page=1))))
+    return out
+
+def related_facets(entries: list[Credential], facet: str) -> dict[str, list[tuple[str, int]]]:
+    """For an issuer or partner page: who they work with and in which fields."""
+    other = "partners" if facet == "issuer" else "issuer"
+    out: dict[str, dict[str, int]] = {other: {}, "field": {}}
+    for e in entries:
+        for name in out:
+            for v in FACETS_BY_NAME[name].values(e):
+                out[name][v] = out[name].get(v, 0) + 1
+    return {k: sorted(v.items(), key=lambda kv: (-kv[1], kv[0])) for k, v in out.items()}
+
+
+def language_links() -> list[LanguageLink]:
+    """This page in each other language offered, keeping its search and filters."""
+    offered = site().catalogue.site.interface_languages
+    if len(offered) < 2:
+        return []
+    here = current_lang()
+    endpoint = request.endpoint if has_request_context() else None
+    args = dict(request.view_args or {}) if endpoint else {}
+    args.pop("lang", None)
+    if not endpoint or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        endpoint, args = "home", {}
+    query = request.query_string.decode("ascii", "replace") if has_request_context() else ""
+    return [
+        LanguageLink(
+            lang,
+            language_name(lang),
+            page_url(endpoint, **args, lang=url_lang(lang)) + (f"?{query}" if query else ""),
+        )
+        for lang in offered
+        if lang != here
+    ]
+
+class LanguageLink(NamedTuple):
+    lang: str
+    name: str
+    url: str

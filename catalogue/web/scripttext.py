@@ -1,0 +1,81 @@
+"""The strings the pages' scripts show, in the interface language (the #ui-text table)."""
+
+from __future__ import annotations
+
+from ..i18n import (
+    money_format,
+    plural_table,
+    translations,
+)
+from .components import MAX_COMPARE, RANGE_CHIPS
+from .language import _, current_lang, local_formats, pgettext
+from .state import site
+
+
+def js_text() -> dict:
+    """What the pages' scripts write, in the interface language (read by search-ui.js,
+    compare.js and enhance.js from the page's #ui-text element); made once a language,
+    as every browse, pathway and compare page carries it."""
+    s, lang = site(), current_lang()
+    if lang not in s.js_texts:
+        s.js_texts[lang] = _js_text(lang)
+    return s.js_texts[lang]
+
+def _js_text(lang: str) -> dict:
+    table = plural_table(lang)
+    t = translations(lang)
+
+    def forms(one: str, many: str) -> list[str]:
+        """Every plural form of a message, by the index plural_table gives."""
+        return [t.ngettext(one, many, table.index(i)) for i in range(max(table) + 1)]
+
+    fmt = local_formats()
+    return {
+        "lang": lang,
+        "plural": table,
+        "forms": {
+            "count": forms("%(num)s micro-credential", "%(num)s micro-credentials"),
+            "more": forms("Show %(num)s more", "Show %(num)s more"),
+            "ticked": forms("%(num)s of %(max)s ticked.", "%(num)s of %(max)s ticked."),
+            "full": forms(
+                "%(num)s of %(max)s ticked: untick one to choose another.",
+                "%(num)s of %(max)s ticked: untick one to choose another.",
+            ),
+        },
+        "money": vars(money_format(fmt.where, site().catalogue.site.currency)),
+        "decimal": fmt.number(0.5)[1:-1],
+        "free": _("Free"),
+        "search": pgettext("noun", "Search"),
+        "range": _("Range"),
+        "ranges": {
+            name: {"text": _(text), "value": hole, "money": is_money}
+            for name, (text, hole, is_money) in RANGE_CHIPS.items()
+        },
+        "previous": _("← Previous"),
+        "next": _("Next →"),
+        "pages": _("Pages"),
+        "filter": _("Filter"),
+        "activeFilters": _("Active filters"),
+        "remove": _("Remove %(kind)s: %(label)s"),
+        "clearAll": _("Clear all"),
+        "didYouMean": _("Did you mean %(suggestion)s?"),
+        "noMatch": _("No micro-credentials match"),
+        "tryFewer": _("Try fewer words, or remove a filter"),
+        "removeLast": _("remove %(what)s"),
+        "quoted": _("“%(words)s”"),
+        "pageOf": _("· page %(page)s of %(pages)s"),
+        "selected": _("(selected; select to remove)"),
+        "loadFailed": _("Search could not load here, so this page shows every micro-credential."),
+        "browseInstead": _("Browse them instead"),
+        "title": pgettext("noun", "Search"),
+        "siteName": site().catalogue.site.in_language(lang).name,
+        "compareCaption": _("The chosen micro-credentials, one a column"),
+        "compareTable": _("Comparison table"),
+        "compareDropped": _(
+            "Up to %(max)s can be compared side by side: the first %(max)s you chose are shown."
+        ),
+        "tickUpTo": _("Tick up to %(max)s to see them side by side."),
+        "compareN": _("Compare %(num)s"),
+        "compareTicked": _("Compare ticked"),
+        "maxCompare": MAX_COMPARE,
+    }

@@ -1,0 +1,20 @@
+"""The views, one module a page family: search.py (home, search, the search API),
+entries.py (entry pages, compare, the JSON and CSV), browse.py (browse pages, pathways)
+and site.py (the site's own files and error pages). Each view parses its arguments, asks
+the search or content layer, and renders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask
+
+from . import browse, entries, search, site
+
+FAMILIES = (search, entries, browse, site)
+
+
+def register(app: Flask, page: Callable) -> None:
+    """Route every page family."""
+    for family in FAMILIES:
+        family.register(app, page)

@@ -1,0 +1,70 @@
+"""Entry pages, the comparison table, and the entries as data (JSON, CSV)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import (
+    Flask,
+    Response,
+    abort,
+    jsonify,
+    render_template,
+    request,
+)
+
+from ...exports.jsonld import course_jsonld
+from ...exports.tabular import credentials_csv
+from ..components import (
+    COMPARE_ROWS,
+    MAX_COMPARE,
+    compare_column,
+    static_build,
+)
+from ..language import _, current_lang
+from ..state import site, static_settings
+
+
+def entry(slug: str):
+    item = site().by_slug.get(slug)
+    if item is None:
+        abort(404)
+    return render_template("entry.html", entry=item, jsonld=course_jsonld(item))
+
+def api_entries():
+    return jsonify({"credentials": [e.to_dict() for e in site().entries]})
+
+def api_entry(slug: str):
+    item = site().by_slug.get(slug)
+    if item is None:
+        return jsonify({"error": f"no credential '{slug}'"}), 404
+    return jsonify(item.to_dict())
+
+def entries_csv():
+    return Response(
+        credentials_csv(site().entries),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=credentials.csv"},
+    )
+
+def compare():
+    s = site()
+    chosen = [c for c in dict.fromkeys(request.args.getlist("c")[:50]) if c in s.by_slug]
+    return render_template(
+        "compare.html",
+        columns=[compare_column(s.by_slug[c]) for c in chosen[:MAX_COMPARE]],
+        dropped=len(chosen) > MAX_COMPARE,
+        rows=[_(row) for row in COMPARE_ROWS],
+        compare_columns=static_settings().compare_columns.get(current_lang())
+        if static_build()
+        else None,
+    )
+
+
+def register(app: Flask, page: Callable) -> None:
+    """Route this family's pages (`page` routes one under each language prefix too)."""
+    page("/credentials/<slug>/")(entry)
+    app.add_url_rule("/api/credentials.json", view_func=api_entries)
+    app.add_url_rule("/api/credentials/<slug>.json", view_func=api_entry)
+    app.add_url_rule("/credentials.csv", view_func=entries_csv)
+    page("/compare/")(compare)
