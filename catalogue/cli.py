@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from . import content, newentry
-from .fields import documents
+from .fields import PluginError, documents, load_plugins
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -163,6 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        load_plugins()
+    except PluginError as exc:
+        print(f"catalogue: {exc}", file=sys.stderr)
+        return 2
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -92,15 +92,14 @@ def title_order(engine: SearchEngine) -> list[int]:
     return engine.sort_orders["title"]
 
 
-def number_column(values: list) -> list[int | float]:
+def number_column(values: list) -> list[int | float | None]:
     """One number per entry for the browser to filter and sort by, chosen by the values'
-    type: numbers as they are; dates (or none) as days since the earliest date plus one,
-    0 for none, so that later is larger and a descending sort puts entries without a
-    date last."""
-    if all(isinstance(v, (int, float)) for v in values):
-        return [_number(v) for v in values]
+    type: numbers as they are, dates as days since the earliest date plus one, and null
+    for an entry without a value (never in a range, last in a sort)."""
+    if all(isinstance(v, int | float) or v is None for v in values):
+        return [None if v is None else _number(v) for v in values]
     first = min((v.toordinal() for v in values if v is not None), default=0)
-    return [v.toordinal() - first + 1 if v is not None else 0 for v in values]
+    return [v.toordinal() - first + 1 if v is not None else None for v in values]
 
 
 def number_attributes() -> list[str]:
@@ -156,8 +155,7 @@ def facet_part(engine: SearchEngine, languages: tuple[str, ...] = ("en",)) -> di
         "ranges": [[name, attr, lower] for name, (attr, lower) in RANGES.items()],
         # per attribute the ranges and sorts read, one number per entry (see number_column)
         "numbers": {
-            attr: number_column([getattr(e, attr) for e in entries])
-            for attr in number_attributes()
+            attr: number_column([getattr(e, attr) for e in entries]) for attr in number_attributes()
         },
         "facets": facets,
         "cost": [_number(e.cost) for e in entries],

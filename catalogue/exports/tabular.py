@@ -5,41 +5,20 @@ from __future__ import annotations
 import csv
 import io
 
+from ..fields import FIELDS, FIELDS_BY_NAME, Field, LiveSequence
 from ..model import Credential
 
-CSV_FIELDS = (
-    "slug",
-    "title",
-    "summary",
-    "issuer",
-    "partners",
-    "delivery",
-    "hours",
-    "weeks",
-    "cost",
-    "currency",
-    "start",
-    "language",
-    "skills",
-    "field",
-    "level",
-    "assessment_type",
-    "assessment_only",
-    "credential",
-    "stacks_into",
-    "location",
-    "url",
-    "updated",
-)
+# The columns: the slug, then every field of the table but those it marks csv=False.
+CSV_FIELDS: LiveSequence[str] = LiveSequence(lambda: ("slug", *(f.name for f in FIELDS if f.csv)))
 
-def _csv_cell(value) -> str:
-    if isinstance(value, list):
-        value = "; ".join(v["name"] if isinstance(v, dict) else str(v) for v in value)
-    text = "" if value is None else str(value)
+
+def _csv_cell(field: Field | None, value) -> str:
+    text = field.kind.csv(value) if field else str(value)
     # A cell a spreadsheet would run as a formula is prefixed with a quote.
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         text = "'" + text
     return text
+
 
 def credentials_csv(entries: list[Credential]) -> str:
     out = io.StringIO()
@@ -47,5 +26,5 @@ def credentials_csv(entries: list[Credential]) -> str:
     writer.writerow(CSV_FIELDS)
     for e in entries:
         data = e.to_dict()
-        writer.writerow([_csv_cell(data[name]) for name in CSV_FIELDS])
+        writer.writerow([_csv_cell(FIELDS_BY_NAME.get(name), data[name]) for name in CSV_FIELDS])
     return out.getvalue()

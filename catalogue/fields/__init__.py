@@ -13,9 +13,11 @@ from .table import (
     FIELDS_BY_NAME,
     LiveMapping,
     LiveSequence,
+    PluginError,
     add_field,
     derived,
     extra_field,
+    load_plugins,
 )
 
 __all__ = [
@@ -27,11 +29,13 @@ __all__ = [
     "Kind",
     "LiveMapping",
     "LiveSequence",
+    "PluginError",
     "Range",
     "Skill",
     "Sort",
     "add_field",
     "derived",
     "extra_field",
+    "load_plugins",
     "number_label",
 ]

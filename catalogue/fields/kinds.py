@@ -13,7 +13,7 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import yaml
@@ -21,8 +21,17 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .nodes import KIND_WORDS, FieldError, distinct, is_null, items, text
 
-if TYPE_CHECKING:
-    from .table import Field
+
+class Field(Protocol):
+    """What a kind reads of the field it converts (fields/spec.py's Field has these)."""
+
+    name: str
+    example: Any
+    choices: tuple[str, ...]
+    max_length: int | None
+    minimum: float | None
+    exclusive_minimum: bool
+
 
 MAX_NUMBER = 1_000_000
 _DATE_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}

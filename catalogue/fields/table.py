@@ -10,6 +10,8 @@ engines, and the search index all follow from these rows (fields/builtin.py hold
 from __future__ import annotations
 
 import contextlib
+import importlib
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Generic, TypeVar
 
@@ -63,8 +65,10 @@ class FieldTable(Sequence[Field]):
         for row in self._rows:
             if row.facet and row.facet.bands and not isinstance(row.kind, kinds.Number):
                 raise ValueError(f"field {row.name!r}: bands need a number field")
-            if (row.ranges or row.sorts) and not isinstance(row.kind, kinds.Number | kinds.Date):
-                raise ValueError(f"field {row.name!r}: ranges and sorts need a number or date")
+            if row.ranges and not isinstance(row.kind, kinds.Number):
+                raise ValueError(f"field {row.name!r}: ranges need a number field")
+            if row.sorts and not isinstance(row.kind, kinds.Number | kinds.Date):
+                raise ValueError(f"field {row.name!r}: sorts need a number or date field")
 
 
 class derived(Generic[T]):  # noqa: N801 (used like a constant)
@@ -117,6 +121,23 @@ class LiveMapping(Mapping[str, T]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._value())
+
+
+def load_plugins(names: str | None = None) -> None:
+    """Import the modules named in `names` (by default the environment variable
+    CATALOGUE_PLUGINS), comma-separated: each adds its fields with `add_field`. A module
+    is imported once per process, however often this is called."""
+    names = os.environ.get("CATALOGUE_PLUGINS", "") if names is None else names
+    for name in filter(None, (n.strip() for n in names.split(","))):
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            problem = f"cannot load the plugin {name!r} (CATALOGUE_PLUGINS): {exc}"
+            raise PluginError(problem) from None
+
+
+class PluginError(Exception):
+    """A plugin that cannot be loaded, with a message for the person who named it."""
 
 
 def add_field(row: Field) -> None:

@@ -47,7 +47,8 @@ def _stable_repr(analyzer) -> str:
 def fingerprint(entries: Iterable[Credential]) -> str:
     """Name an index by what it holds: the entries, the schema and the analysis."""
     digest = hashlib.sha256(INDEX_VERSION.encode())
-    digest.update(repr((tuple(TEXT_FIELDS), _stable_repr(ANALYZER), whoosh.versionstring())).encode())
+    schema = (tuple(TEXT_FIELDS), _stable_repr(ANALYZER), whoosh.versionstring())
+    digest.update(repr(schema).encode())
     for entry in entries:
         digest.update(json.dumps(entry.to_dict(), sort_keys=True).encode())
         digest.update(entry.body_text.encode())

@@ -10,12 +10,14 @@ from flask import (
 )
 from jinja2 import ChoiceLoader, FileSystemLoader
 
+from ..fields import load_plugins
 from . import security, templating, views
 from .language import register_languages
 from .state import Site, default_index_dir, follow_index
 from .templating import CatalogueFlask
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout: templates/, static/
+
 
 def create_app(content_dir: str | Path = "content", **settings) -> Flask:
     """Create the catalogue app for a content folder.
@@ -25,6 +27,7 @@ def create_app(content_dir: str | Path = "content", **settings) -> Flask:
     `show_content_errors` shows content errors to visitors (as `catalogue serve` does for
     editors; off by default, for production).
     """
+    load_plugins()  # fields an installation adds (CATALOGUE_PLUGINS)
     app = CatalogueFlask(
         "catalogue.web",
         template_folder=str(ROOT / "templates"),
@@ -51,6 +54,7 @@ def create_app(content_dir: str | Path = "content", **settings) -> Flask:
         follow_index(app)
     return app
 
+
 def use_theme(app: Flask, theme: Path) -> None:
     """Put a theme folder's templates/ and static/ in front of the defaults, so that an
     institution overrides one template, or the stylesheet, with one file."""
@@ -69,6 +73,7 @@ def use_theme(app: Flask, theme: Path) -> None:
         return app.send_static_file(filename)
 
     app.view_functions["static"] = themed_static
+
 
 class ThemeError(Exception):
     """A theme that cannot be used, with a message for the person who named it."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import NamedTuple
 
 from flask import current_app, has_request_context, render_template, request
 from markupsafe import Markup, escape
 
-from ..facets import FACETS, FACETS_BY_NAME
+from ..facets import FACETS, FACETS_BY_NAME, RANGE_FILTERS
+from ..fields import FIELDS, Field, LiveMapping, LiveSequence
 from ..i18n import (
     N_,
     language_name,
@@ -20,21 +22,21 @@ from ..search import (
 )
 from .language import _, current_lang, label_for, local_formats, pgettext, url_lang
 from .state import site, static_settings, sub_path
-from .urls import page_url, search_url
+from .urls import browse_url, page_url, search_url
 
 MAX_COMPARE = 4
 
-# Each range filter's chip on the search page: its text, the name of the value in it,
-# and whether the value is an amount of money.
-RANGE_CHIPS = {
-    "cost_max": (N_("up to %(amount)s"), "amount", True),
-    "hours_min": (N_("%(hours)s+ hours"), "hours", False),
-    "hours_max": (N_("up to %(hours)s hours"), "hours", False),
-    "weeks_max": (N_("up to %(weeks)s weeks"), "weeks", False),
-}
+# Each range filter's chip on the search page, from the field table: its text, the name
+# of the value in it, and whether the value is an amount of money.
+RANGE_CHIPS: LiveMapping[tuple[str, str, bool]] = LiveMapping(
+    lambda: {name: (r.spec.chip, r.spec.value, r.spec.money) for name, r in RANGE_FILTERS.items()}
+)
 
-# The rows of the comparison table, in the order of the compare_column macro's cells.
-COMPARE_ROWS = (
+# The rows of the comparison table, in the order of the compare_column macro's cells: the
+# built-in fields' own rows, then a row for each field of the table shown by its label.
+COMPARED_FIELDS: LiveSequence[Field] = LiveSequence(lambda: [f for f in FIELDS if f.compare])
+DETAIL_FIELDS: LiveSequence[Field] = LiveSequence(lambda: [f for f in FIELDS if f.detail])
+OWN_COMPARE_ROWS = (
     N_("Delivery"),
     N_("Learning hours"),
     N_("Time to complete"),
@@ -50,6 +52,7 @@ COMPARE_ROWS = (
 )
 
 CELL = "<!--cell-->"
+
 
 def facet_items(values: list[dict], hrefs: list[str]) -> Markup:
     """The list items of a facet's values on the search page, each a link that ticks or
@@ -83,6 +86,7 @@ def facet_items(values: list[dict], hrefs: list[str]) -> Markup:
             )
     return Markup("".join(out))
 
+
 def html_escape(text: str) -> str:
     """What markupsafe's `escape` gives, as a plain string: for the few hundred short
     strings of a page built in Python, where making a Markup of each costs more."""
@@ -96,8 +100,10 @@ def html_escape(text: str) -> str:
         .replace("'", "&#39;")
     )
 
+
 def static_build() -> bool:
     return static_settings() is not None
+
 
 # Where a cached card's title and summary go (see result_card).
 _TITLE, _SUMMARY = Markup("\x00title\x00"), Markup("\x00summary\x00")
@@ -120,11 +126,18 @@ def result_card(entry: Credential, terms) -> Markup:
         )
     )
 
+
 def highlight(text: str, terms) -> Markup:
     return Markup("").join(
         Markup("<mark>%s</mark>") % piece if marked else escape(piece)
         for piece, marked in highlight_terms(text, terms)
     )
+
+
+COMPARE_ROWS: LiveSequence[str] = LiveSequence(
+    lambda: (*OWN_COMPARE_ROWS, *(f.label for f in COMPARED_FIELDS))
+)
+
 
 def compare_column(entry: Credential) -> list[Markup]:
     """An entry's column of the comparison table: its heading cell, then a cell a row."""
@@ -133,9 +146,39 @@ def compare_column(entry: Credential) -> list[Markup]:
     assert len(cells) == len(COMPARE_ROWS) + 1, "compare_column and COMPARE_ROWS disagree"
     return cells
 
+
+def field_value(field: Field, entry: Credential) -> Markup:
+    """A field's value on the entry page or in the compare table, for the fields the
+    templates do not place themselves: choices by their label (linked to their browse
+    page where the field is a facet), numbers and dates as the interface writes them,
+    lists joined; empty when the entry has no value."""
+    value = getattr(entry, field.name)
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    fmt = local_formats()
+    shown = []
+    for item in items:
+        if isinstance(item, bool):
+            text = _("Yes") if item else _("No")
+        elif isinstance(item, int | float):
+            text = fmt.number(item)
+        elif isinstance(item, dt.date):
+            text = fmt.long_date(item)
+        else:
+            text = getattr(item, "name", item)  # a skill
+            label = field.label_for(text)
+            text = _(label) if label != text else text
+        if field.facet and isinstance(item, str):
+            href = browse_url(field.facet.name or field.name, item)
+            shown.append(Markup('<a href="%s">%s</a>') % (href, text))
+        else:
+            shown.append(escape(text))
+    return Markup(", ").join(shown)
+
+
 def shown_facets(settings) -> tuple[str, ...]:
     """The filters the pages show, in order: site.toml's `facets`, or all of them."""
     return settings.facets or tuple(f.name for f in FACETS)
+
 
 class Chip(NamedTuple):
     """An active filter on the search page: what it is and the URL that removes it."""
@@ -144,6 +187,7 @@ class Chip(NamedTuple):
     label: str
     kind: str
     url: str
+
 
 def chips(req: SearchRequest) -> list[Chip]:
     """The active filters, each with the URL that removes it."""
@@ -179,6 +223,7 @@ def chips(req: SearchRequest) -> list[Chip]:
         out.append(Chip(name, label, _("Range"), search_url(req.args(ranges=ranges, page=1))))
     return out
 
+
 def related_facets(entries: list[Credential], facet: str) -> dict[str, list[tuple[str, int]]]:
     """For an issuer or partner page: who they work with and in which fields."""
     other = "partners" if facet == "issuer" else "issuer"
@@ -211,6 +256,7 @@ def language_links() -> list[LanguageLink]:
         for lang in offered
         if lang != here
     ]
+
 
 class LanguageLink(NamedTuple):
     lang: str

@@ -30,6 +30,7 @@ from .state import _request_root, _request_site, site
 # for it at every string, and Flask's context proxies are slow to ask that often).
 _request_lang: ContextVar[str | None] = ContextVar("catalogue_lang", default=None)
 
+
 def current_lang() -> str:
     """The interface language of this request: its URL's, else the site's default."""
     lang = _request_lang.get() or (g.get("lang") if has_request_context() or g else None)
@@ -42,29 +43,36 @@ def current_lang() -> str:
             return first
     return offered[0]
 
+
 def _(text: str, **values) -> str:
     """`text` in the interface language, with `%(name)s` filled from `values`."""
     out = translations(current_lang()).gettext(text)
     return out % values if values else out
 
+
 def pgettext(context: str, text: str) -> str:
     """`text` in the interface language, where the same English has other meanings."""
     return translations(current_lang()).pgettext(context, text)
+
 
 def ngettext(singular: str, plural: str, n: int, **values) -> str:
     out = translations(current_lang()).ngettext(singular, plural, n)
     return out % {"num": n, **values}
 
+
 def url_lang(lang: str) -> str:
     """The `lang` URL value of a language: empty for the default (no prefix)."""
     return "" if lang == site().catalogue.site.interface_languages[0] else lang
 
+
 def local_formats() -> Formats:
     return formats(current_lang(), site().catalogue.site.country)
+
 
 def money(value: float, currency: str = "CAD", lang: str = "en", country: str = "CA") -> str:
     """ "$1,250" for Canadian dollars in English, "1 250 $" in French; "Free" for 0."""
     return formats(lang, country).money(value, currency, translations(lang).gettext("Free"))
+
 
 def plural_n(value: float) -> int:
     """The count to give ngettext for a number that may have decimals: 1.5 weeks is
@@ -73,11 +81,13 @@ def plural_n(value: float) -> int:
         return int(value)
     return 1 if local_formats().where.plural_form(value) == "one" else 2
 
+
 def weeks_text(value: float) -> str:
     """ "6 weeks", "1 week", "1,5 semaine"."""
     return ngettext(
         "%(num)s week", "%(num)s weeks", plural_n(value), num=local_formats().number(value)
     )
+
 
 def label_for(facet: Facet | str, value: str) -> str:
     """A facet value as the interface shows it: translated where it is one of the
@@ -86,10 +96,12 @@ def label_for(facet: Facet | str, value: str) -> str:
     label = facet.label_for(value)
     return _(label) if label != value or value in LABELS else label
 
+
 def check_label(check: Check) -> str:
     """A framework check's line, in the interface language."""
     numbers = {k: local_formats().number(v) for k, v in check.values.items()}
     return _(CHECK_LABELS[check.key], **numbers)
+
 
 def register_languages(app: Flask) -> Callable[..., Callable]:
     """Set up the interface languages; return the decorator that routes a page at its

@@ -21,6 +21,7 @@ def js_text() -> dict:
         s.js_texts[lang] = _js_text(lang)
     return s.js_texts[lang]
 
+
 def _js_text(lang: str) -> dict:
     table = plural_table(lang)
     t = translations(lang)

@@ -38,6 +38,7 @@ def default_index_dir(content_dir: Path) -> Path:
     digest = hashlib.sha256(str(content_dir.resolve()).encode()).hexdigest()[:12]
     return base / digest
 
+
 class Site:
     """What the views read: the loaded catalogue, its search engine and browse slugs, and
     what pages remember between requests. Replaced whole (see `swap_site`), never changed."""
@@ -87,8 +88,10 @@ _request_site: ContextVar[Site | None] = ContextVar("catalogue_site", default=No
 
 _request_root: ContextVar[str | None] = ContextVar("catalogue_root", default=None)  # sub-path
 
+
 def site() -> Site:
     return _request_site.get() or current_app.extensions["catalogue"]
+
 
 def sub_path() -> str:
     """The path the site is served under ("" at the root): part of the key of whatever
@@ -97,6 +100,7 @@ def sub_path() -> str:
     if root is not None:
         return root
     return request.script_root if has_request_context() else ""
+
 
 def follow_index(app: Flask, every: float = 1.0) -> None:
     """Serve the index that `catalogue index` rebuilt, once it is whole: at most every

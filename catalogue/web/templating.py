@@ -24,8 +24,11 @@ from ..i18n import (
     translations,
 )
 from .components import (
+    COMPARED_FIELDS,
+    DETAIL_FIELDS,
     MAX_COMPARE,
     facet_items,
+    field_value,
     language_links,
     result_card,
     shown_facets,
@@ -46,6 +49,7 @@ from .urls import browse_url, page_url, pathway_url, search_url
 # `{{ _('Some text') }}`: a translated string with nothing to fill in.
 _LITERAL = re.compile(r"\{\{\s*_\('([^'\\]*)'\)\s*\}\}")
 
+
 class CatalogueContext(Context):
     """Jinja's template context, calling the catalogue's own template functions (which
     take no context) straight away: Jinja's general call looks each callable over for
@@ -57,6 +61,7 @@ class CatalogueContext(Context):
             kwargs.pop("_block_vars", None)
             return __obj(*args, **kwargs)
         return super().call(__obj, *args, **kwargs)
+
 
 class LocalisedEnvironment(FlaskEnvironment):
     """Templates compiled once per interface language, as "fr::search.html", so that
@@ -74,8 +79,10 @@ class LocalisedEnvironment(FlaskEnvironment):
                 name = f"{current_lang()}::{name}"
         return super().get_template(name, globals=globals)
 
+
 class CatalogueFlask(Flask):
     jinja_environment = LocalisedEnvironment
+
 
 class TranslatingLoader(BaseLoader):
     """Reads "fr::search.html" as search.html with each `{{ _('...') }}` that has
@@ -98,17 +105,21 @@ class TranslatingLoader(BaseLoader):
     def list_templates(self):
         return self.inner.list_templates()
 
+
 def _markup_gettext(text: str, /, **values) -> Markup:
     out = Markup(translations(current_lang()).gettext(text))
     return out % values if values or "%" in out else out
+
 
 def _markup_ngettext(singular: str, plural: str, num: int, /, **values) -> Markup:
     values.setdefault("num", num)
     return Markup(translations(current_lang()).ngettext(singular, plural, num)) % values
 
+
 def _markup_pgettext(context: str, text: str, /, **values) -> Markup:
     values.setdefault("context", context)
     return Markup(translations(current_lang()).pgettext(context, text)) % values
+
 
 # What templates call: Jinja's i18n extension's "newstyle" gettext as it behaves in an
 # autoescaped template (the translation is markup, the values are escaped into it), as
@@ -120,6 +131,7 @@ TEMPLATE_GETTEXT = {
     "ngettext": _markup_ngettext,
     "pgettext": _markup_pgettext,
 }
+
 
 def page_globals(s: Site) -> dict:
     """What every template may use that is the same for every page of one interface
@@ -135,6 +147,9 @@ def page_globals(s: Site) -> dict:
         "sort_labels": {key: _(label) for key, label in SORT_LABELS.items()},
         "currency_symbol": get_currency_symbol(settings.currency, fmt.where),
         "label_for": label_for,
+        "detail_fields": DETAIL_FIELDS,
+        "compared_fields": COMPARED_FIELDS,
+        "field_value": field_value,
         "check_label": check_label,
         "facet_items": facet_items,
         "result_card": result_card,
@@ -154,6 +169,7 @@ def page_globals(s: Site) -> dict:
         "short_date": fmt.short_date,
     }
 
+
 # The functions templates call that take no template context (see CatalogueContext).
 PLAIN_TEMPLATE_FUNCTIONS = frozenset(
     {
@@ -164,6 +180,7 @@ PLAIN_TEMPLATE_FUNCTIONS = frozenset(
         pathway_url,
         facet_items,
         result_card,
+        field_value,
         label_for,
         check_label,
         weeks_text,

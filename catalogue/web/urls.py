@@ -19,9 +19,11 @@ from .state import site, sub_path
 
 MAX_REMEMBERED_URLS = 10_000  # see page_url
 
+
 def search_url(args, endpoint: str = "search") -> str:
     query = urlencode(args)
     return page_url(endpoint) + (f"?{query}" if query else "")
+
 
 def page_url(endpoint: str, **values) -> str:
     """`url_for` as the templates call it, remembered per language and sub-path: every
@@ -47,6 +49,7 @@ def page_url(endpoint: str, **values) -> str:
 # Every page is served at its URL in the site's default language (the first of site.toml's
 # `languages`) and under /<lang>/ in each other one: /search/?q=x and /fr/search/?q=x.
 
+
 def browse_url(facet: str, value: str) -> str:
     """The browse page of a facet value (kept: entry and browse pages link to many)."""
     s = site()
@@ -58,9 +61,11 @@ def browse_url(facet: str, value: str) -> str:
         s.browse_urls[key] = url
     return url
 
+
 def pathway_url(name: str) -> str | None:
     slug = site().pathway_slug.get(name)
     return url_for("pathway", slug=slug) if slug else None
+
 
 def facet_links(req: SearchRequest, facets: dict[str, list[dict]]) -> dict[str, list[str]]:
     """For every value listed, the search URL that ticks or unticks it: what

@@ -423,14 +423,16 @@ export class SearchEngine {
       const rank = this.titleRank;
       const n = this.size;
       const ids = Array.from({ length: n }, (_, i) => i);
-      const by = (key) => (a, b) => key(a) - key(b) || rank[a] - rank[b];
+      // Entries without a value (null) go last, whichever the direction; ties by title.
+      const by = (key) => (a, b) =>
+        (key(a) === null) - (key(b) === null) || key(a) - key(b) || rank[a] - rank[b];
       let key = (i) => rank[i]; // title
       if (name !== "title") {
-        // descending is the column negated, ties still by title: the newest first, and
-        // entries without a date (0) last
         const [attr, descending] = this.sortFields.get(name);
         const column = this.numbers[attr];
-        key = descending ? (i) => -column[i] : (i) => column[i];
+        key = descending
+          ? (i) => (column[i] === null ? null : -column[i])
+          : (i) => column[i];
       }
       this.orders.set(name, Int32Array.from(ids.sort(by(key))));
     }
@@ -450,7 +452,8 @@ export class SearchEngine {
       const bound = request.ranges.get(name);
       const values = this.numbers[attr];
       for (let e = 0; e < n; e++) {
-        if (restrict[e] && !(lower ? values[e] >= bound : values[e] <= bound)) restrict[e] = 0;
+        const v = values[e]; // null: no value, never in a range
+        if (restrict[e] && (v === null || !(lower ? v >= bound : v <= bound))) restrict[e] = 0;
       }
     }
     // Which selected facets each entry matches: one bit per selected facet.

@@ -27,6 +27,7 @@ def browse_index():
     results = s.engine.search(SearchRequest())
     return render_template("browse_index.html", results=results)
 
+
 def browse(facet: str, value: str):
     s = site()
     real = s.browse.get(facet, {}).get(value)
@@ -47,8 +48,10 @@ def browse(facet: str, value: str):
         total_span=Markup('<span data-total="%d">%d</span>') % (results.total, results.total),
     )
 
+
 def pathways_index():
     return render_template("pathways.html", pathways=site().pathways)
+
 
 def pathway(slug: str):
     found = site().pathways.get(slug)

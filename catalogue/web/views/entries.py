@@ -31,8 +31,10 @@ def entry(slug: str):
         abort(404)
     return render_template("entry.html", entry=item, jsonld=course_jsonld(item))
 
+
 def api_entries():
     return jsonify({"credentials": [e.to_dict() for e in site().entries]})
+
 
 def api_entry(slug: str):
     item = site().by_slug.get(slug)
@@ -40,12 +42,14 @@ def api_entry(slug: str):
         return jsonify({"error": f"no credential '{slug}'"}), 404
     return jsonify(item.to_dict())
 
+
 def entries_csv():
     return Response(
         credentials_csv(site().entries),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=credentials.csv"},
     )
+
 
 def compare():
     s = site()

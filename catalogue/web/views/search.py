@@ -12,7 +12,7 @@ from flask import (
 )
 from markupsafe import Markup
 
-from ...facets import RANGES, SORTS
+from ...facets import RANGE_FILTERS, SORTS
 from ...search import (
     SearchRequest,
 )
@@ -42,6 +42,7 @@ def home():
         overview=("delivery", "cost_band", "field", "start"),
     )
 
+
 def search():
     s = site()
     req = s.engine.parse(request.args)
@@ -51,7 +52,7 @@ def search():
         results=results,
         req=req,
         sorts=SORTS,
-        ranges=RANGES,
+        ranges=list(RANGE_FILTERS.values()),
         chips=chips(req),
         # each listed value's link: its browse page in a static build, else its toggle
         facet_hrefs={
@@ -69,6 +70,7 @@ def search():
         if results.suggestion
         else None,
     )
+
 
 def api_search():
     s = site()

@@ -33,12 +33,14 @@ def theme_css():
     lines = [f"  --{name.replace('_', '-')}: {value};" for name, value in vars(colours).items()]
     return Response(":root {\n" + "\n".join(lines) + "\n}\n", mimetype="text/css")
 
+
 def logo(ext: str):
     s = site()
     name = s.catalogue.site.logo
     if not name or Path(name).suffix.lower() != ext.lower():
         abort(404)
     return send_from_directory(s.catalogue.root.resolve(), name)
+
 
 def sitemap():
     s = site()
@@ -51,11 +53,10 @@ def sitemap():
         if s.pathways:
             urls.append(at("pathways_index"))
         urls += [at("pathway", slug=p) for p in s.pathways]
-        urls += [
-            at("browse", facet=f, value=v) for f, values in s.browse.items() for v in values
-        ]
+        urls += [at("browse", facet=f, value=v) for f, values in s.browse.items() for v in values]
     body = render_template("sitemap.xml", urls=urls, updated=updated)
     return Response(body, mimetype="application/xml")
+
 
 def feed():
     """An Atom feed of the entries most recently added or updated (those that carry
@@ -70,12 +71,11 @@ def feed():
         home=url_for("home", _external=True),
         self_url=url_for("feed", _external=True),
         updated=max((e.updated for e in dated), default=dt.date.today()),
-        entries=[
-            {"entry": e, "url": url_for("entry", slug=e.slug, _external=True)} for e in dated
-        ],
+        entries=[{"entry": e, "url": url_for("entry", slug=e.slug, _external=True)} for e in dated],
         stamp=lambda day: f"{day.isoformat()}T00:00:00Z",
     )
     return Response(body, mimetype="application/atom+xml")
+
 
 def content_errors():
     if not current_app.config["SHOW_CONTENT_ERRORS"]:
@@ -83,8 +83,10 @@ def content_errors():
     c = site().catalogue
     return render_template("content_errors.html", errors=c.errors, warnings=c.warnings)
 
+
 def not_found(error):
     return render_template("404.html"), 404
+
 
 def server_error(error):
     return render_template("500.html"), 500
