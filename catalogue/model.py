@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import Any
 
-from .fields import FIELDS, Skill, number_label
+from .fields import FIELDS, Kind, Skill, derived, number_label
 
 __all__ = ["Check", "Credential", "Skill", "number_label"]
 
@@ -21,6 +21,14 @@ class Check:
     detail: str
     field: str
     values: dict[str, float] = _field(default_factory=dict)  # the numbers in its label
+
+
+# The classes of value that need no conversion for JSON (a float may: 40.0 is given as 40).
+_PLAIN = frozenset({str, int, bool, list, type(None)})
+# Per field: its name, whether its kind keeps plain values as they are, and its conversion.
+_JSON_FORMS = derived(
+    lambda: [(f.name, type(f.kind).json is Kind.json, f.kind.json) for f in FIELDS]
+)
 
 
 class Credential:
@@ -56,8 +64,10 @@ class Credential:
     def to_dict(self) -> dict[str, Any]:
         """Return the entry as plain JSON-ready data, field names as in the field table."""
         data: dict[str, Any] = {"slug": self.slug}
-        for f in FIELDS:
-            data[f.name] = f.kind.json(getattr(self, f.name))
+        for name, plain, convert in _JSON_FORMS():
+            value = getattr(self, name)
+            # the API lists every entry: the common kinds' plain values are left as they are
+            data[name] = value if plain and value.__class__ in _PLAIN else convert(value)
         data["body_html"] = self.body_html
         data["checks"] = [
             {"key": c.key, "label": c.label, "ok": c.ok, "detail": c.detail} for c in self.checks

@@ -4,27 +4,31 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from typing import Any
 
-from ..fields import FIELDS, FIELDS_BY_NAME, Field, LiveSequence
+from ..fields import FIELDS, LiveSequence
 from ..model import Credential
 
-# The columns: the slug, then every field of the table but those it marks csv=False.
-CSV_FIELDS: LiveSequence[str] = LiveSequence(lambda: ("slug", *(f.name for f in FIELDS if f.csv)))
-
-
-def _csv_cell(field: Field | None, value) -> str:
-    text = field.kind.csv(value) if field else str(value)
-    # A cell a spreadsheet would run as a formula is prefixed with a quote.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
+# The columns: the slug, then every field of the table but those it marks csv=False, each
+# with how its kind writes a cell.
+CSV_COLUMNS: LiveSequence[tuple[str, Callable[[Any], str]]] = LiveSequence(
+    lambda: (("slug", str), *((f.name, f.kind.csv) for f in FIELDS if f.csv))
+)
+CSV_FIELDS: LiveSequence[str] = LiveSequence(lambda: [name for name, _ in CSV_COLUMNS])
 
 
 def credentials_csv(entries: list[Credential]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_FIELDS)
+    columns = list(CSV_COLUMNS)
+    writer.writerow([name for name, _ in columns])
     for e in entries:
         data = e.to_dict()
-        writer.writerow([_csv_cell(FIELDS_BY_NAME.get(name), data[name]) for name in CSV_FIELDS])
+        cells = [cell(data[name]) for name, cell in columns]
+        # A cell a spreadsheet would run as a formula is prefixed with a quote.
+        writer.writerow(["'" + c if c[:1] in FORMULA else c for c in cells])
     return out.getvalue()
+
+
+FORMULA = frozenset(("=", "+", "-", "@", "\t", "\r"))

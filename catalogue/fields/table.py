@@ -86,41 +86,66 @@ class derived(Generic[T]):  # noqa: N801 (used like a constant)
 
 
 class LiveSequence(Sequence[T]):
-    """A tuple worked out from the table, that follows it when fields are added."""
+    """A tuple worked out from the table, that follows it when fields are added. (Read on
+    every request: the version is compared inline rather than through `derived`.)"""
 
     def __init__(self, make: Callable[[], Sequence[T]]):
-        self._value = derived(lambda: tuple(make()))
+        self._make = make
+        self._version = -1
+        self._value: tuple[T, ...] = ()
+
+    def _current(self) -> tuple[T, ...]:
+        if self._version != FIELDS.version:
+            self._value, self._version = tuple(self._make()), FIELDS.version
+        return self._value
 
     def __getitem__(self, i):  # type: ignore[override]
-        return self._value()[i]
+        return self._current()[i]
 
     def __len__(self) -> int:
-        return len(self._value())
+        return len(self._current())
 
     def __iter__(self) -> Iterator[T]:
-        return iter(self._value())
+        if self._version != FIELDS.version:
+            self._current()
+        return iter(self._value)
 
 
 class LiveMapping(Mapping[str, T]):
     """A dict worked out from the table, that follows it when fields are added."""
 
     def __init__(self, make: Callable[[], Mapping[str, T]]):
-        self._value = derived(lambda: dict(make()))
+        self._make = make
+        self._version = -1
+        self._value: dict[str, T] = {}
+
+    def _current(self) -> dict[str, T]:
+        if self._version != FIELDS.version:
+            self._value, self._version = dict(self._make()), FIELDS.version
+        return self._value
 
     def __getitem__(self, key: str) -> T:
-        return self._value()[key]
+        if self._version != FIELDS.version:
+            self._current()
+        return self._value[key]
 
     def get(self, key, default=None):
-        return self._value().get(key, default)
+        return self._current().get(key, default)
 
     def __contains__(self, key) -> bool:
-        return key in self._value()
+        return key in self._current()
 
     def __len__(self) -> int:
-        return len(self._value())
+        return len(self._current())
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._value())
+        return iter(self._current())
+
+    def items(self):  # type: ignore[override]
+        return self._current().items()
+
+    def values(self):  # type: ignore[override]
+        return self._current().values()
 
 
 def load_plugins(names: str | None = None) -> None:

@@ -12,7 +12,7 @@ from collections import Counter
 from itertools import chain
 
 from ..content.slugs import sort_key
-from ..facets import FACETS, FACETS_BY_NAME
+from ..facets import FACETS
 from ..model import Credential
 from .bitsets import bits_of, members
 
@@ -45,6 +45,7 @@ class FacetColumns:
             listed = sorted(keys, key=lambda v: (rank.get(v, len(rank)), keys[v]))
             self.value_order[facet.name] = {v: i for i, v in enumerate(listed)}
         self.value_labels = {f.name: {v: f.label_for(v) for v in self.bits[f.name]} for f in FACETS}
+        self.fixed_order = {f.name: f.order for f in FACETS}
         self._all_counts: dict[str, dict[str, int]] = {}
 
     def selected(self, facet: str, values: list[str]) -> int:
@@ -71,7 +72,7 @@ class FacetColumns:
         order or by count, at most MAX_VALUES_PER_FACET in all."""
         order, labels = self.value_order[name], self.value_labels[name]
         limit = max(0, MAX_VALUES_PER_FACET - len(selected))
-        fixed = FACETS_BY_NAME[name].order
+        fixed = self.fixed_order[name]
         if fixed:
             shown = sorted((v for v, n in counts.items() if n and v not in selected), key=order.get)
             if len(selected) > 1:

@@ -9,7 +9,7 @@ from flask import current_app, has_request_context, render_template, request
 from markupsafe import Markup, escape
 
 from ..facets import FACETS, FACETS_BY_NAME, RANGE_FILTERS
-from ..fields import FIELDS, Field, LiveMapping, LiveSequence
+from ..fields import FIELDS, Field, LiveMapping, LiveSequence, number_label
 from ..i18n import (
     N_,
     language_name,
@@ -85,6 +85,20 @@ def facet_items(values: list[dict], hrefs: list[str]) -> Markup:
                 "</a></li>"
             )
     return Markup("".join(out))
+
+
+def range_inputs(ranges: dict[str, float], labels: dict[str, Markup]) -> Markup:
+    """The search form's range fields, one a range of the field table, each with its
+    translated label and the value asked for (written in Python, as facet_items is: the
+    same loop in the template cost a search page one per cent more)."""
+    out = []
+    for name in RANGE_FILTERS:
+        value = number_label(ranges[name]) if name in ranges else ""
+        out.append(
+            f'<label>{labels[name]}<input name="{html_escape(name)}" type="number" min="0" '
+            f'step="any" inputmode="decimal" value="{html_escape(value)}"></label>'
+        )
+    return Markup("\n        ".join(out))
 
 
 def html_escape(text: str) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from flask import current_app
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+
 from ..i18n import (
     money_format,
     plural_table,
@@ -20,6 +24,20 @@ def js_text() -> dict:
     if lang not in s.js_texts:
         s.js_texts[lang] = _js_text(lang)
     return s.js_texts[lang]
+
+
+def ui_text() -> Markup:
+    """js_text() as the JSON of a page's #ui-text element (what `|tojson` gives), made
+    once a language: the search page carries it on every request."""
+    s, lang = site(), current_lang()
+    html = s.js_texts.get(("json", lang))
+    if html is None:
+        policies = current_app.jinja_env.policies
+        html = htmlsafe_json_dumps(
+            js_text(), dumps=policies["json.dumps_function"], **policies["json.dumps_kwargs"]
+        )
+        s.js_texts[("json", lang)] = html
+    return html
 
 
 def _js_text(lang: str) -> dict:

@@ -18,7 +18,7 @@ from jinja2 import BaseLoader
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from ..facets import FACETS, FACETS_BY_NAME, LABELS, SORT_LABELS
+from ..facets import FACETS, FACETS_BY_NAME, LABELS, RANGE_FILTERS, SORT_LABELS
 from ..fields import number_label
 from ..i18n import (
     translations,
@@ -30,6 +30,7 @@ from .components import (
     facet_items,
     field_value,
     language_links,
+    range_inputs,
     result_card,
     shown_facets,
     static_build,
@@ -42,7 +43,7 @@ from .language import (
     local_formats,
     weeks_text,
 )
-from .scripttext import js_text
+from .scripttext import js_text, ui_text
 from .state import Site, site, sub_path
 from .urls import browse_url, page_url, pathway_url, search_url
 
@@ -139,13 +140,14 @@ def page_globals(s: Site) -> dict:
     fmt = local_formats()
     free = _("Free")
     settings = s.catalogue.site
+    symbol = get_currency_symbol(settings.currency, fmt.where)
     return {
         "site": settings.in_language(current_lang()),
         "facets_by_name": FACETS_BY_NAME,
         "labels": {key: _(label) for key, label in LABELS.items()},
         "facet_labels": {f.name: _(f.label) for f in FACETS},
         "sort_labels": {key: _(label) for key, label in SORT_LABELS.items()},
-        "currency_symbol": get_currency_symbol(settings.currency, fmt.where),
+        "currency_symbol": symbol,
         "label_for": label_for,
         "detail_fields": DETAIL_FIELDS,
         "compared_fields": COMPARED_FIELDS,
@@ -155,6 +157,12 @@ def page_globals(s: Site) -> dict:
         "result_card": result_card,
         "ui_lang": current_lang(),
         "js_text": js_text,
+        "ui_text": ui_text,
+        "range_inputs": range_inputs,
+        "range_labels": {
+            name: _markup_gettext(r.spec.form_label, symbol=symbol)
+            for name, r in RANGE_FILTERS.items()
+        },
         "max_compare": MAX_COMPARE,
         "money": lambda value, currency=settings.currency: fmt.money(value, currency, free),
         "num": fmt.number,
@@ -185,6 +193,8 @@ PLAIN_TEMPLATE_FUNCTIONS = frozenset(
         check_label,
         weeks_text,
         js_text,
+        ui_text,
+        range_inputs,
         number_label,
     }
 )

@@ -12,7 +12,7 @@ from flask import (
 )
 from markupsafe import Markup
 
-from ...facets import RANGE_FILTERS, SORTS
+from ...facets import SORTS
 from ...search import (
     SearchRequest,
 )
@@ -52,7 +52,6 @@ def search():
         results=results,
         req=req,
         sorts=SORTS,
-        ranges=list(RANGE_FILTERS.values()),
         chips=chips(req),
         # each listed value's link: its browse page in a static build, else its toggle
         facet_hrefs={
