@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import Any
 
-from .fields import FIELDS, Kind, Skill, derived, number_label
+from .fields import FIELDS, Kind, LiveSequence, Skill, number_label
 
 __all__ = ["Check", "Credential", "Skill", "number_label"]
 
@@ -26,7 +26,7 @@ class Check:
 # The classes of value that need no conversion for JSON (a float may: 40.0 is given as 40).
 _PLAIN = frozenset({str, int, bool, list, type(None)})
 # Per field: its name, whether its kind keeps plain values as they are, and its conversion.
-_JSON_FORMS = derived(
+_JSON_FORMS: LiveSequence[tuple[str, bool, Any]] = LiveSequence(
     lambda: [(f.name, type(f.kind).json is Kind.json, f.kind.json) for f in FIELDS]
 )
 
@@ -64,7 +64,7 @@ class Credential:
     def to_dict(self) -> dict[str, Any]:
         """Return the entry as plain JSON-ready data, field names as in the field table."""
         data: dict[str, Any] = {"slug": self.slug}
-        for name, plain, convert in _JSON_FORMS():
+        for name, plain, convert in _JSON_FORMS:
             value = getattr(self, name)
             # the API lists every entry: the common kinds' plain values are left as they are
             data[name] = value if plain and value.__class__ in _PLAIN else convert(value)

@@ -139,7 +139,6 @@ def facet_part(engine: SearchEngine, languages: tuple[str, ...] = ("en",)) -> di
                 else [vs[0] for vs in per_entry],
             }
         )
-    first_day = min((e.updated.toordinal() for e in entries if e.updated), default=0)
     return {
         "format": FORMAT,
         "size": len(entries),
@@ -158,11 +157,6 @@ def facet_part(engine: SearchEngine, languages: tuple[str, ...] = ("en",)) -> di
             attr: number_column([getattr(e, attr) for e in entries]) for attr in number_attributes()
         },
         "facets": facets,
-        "cost": [_number(e.cost) for e in entries],
-        "hours": [_number(e.hours) for e in entries],
-        "weeks": [_number(e.weeks) for e in entries],
-        # days since the earliest update (0 for none), so newest first is largest first
-        "updated": [e.updated.toordinal() - first_day + 1 if e.updated else 0 for e in entries],
     }
 
 

@@ -15,7 +15,6 @@ from .table import (
     LiveSequence,
     PluginError,
     add_field,
-    derived,
     extra_field,
     load_plugins,
 )
@@ -34,7 +33,6 @@ __all__ = [
     "Skill",
     "Sort",
     "add_field",
-    "derived",
     "extra_field",
     "load_plugins",
     "number_label",

@@ -13,7 +13,7 @@ import contextlib
 import importlib
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from . import kinds
 from .builtin import BUILTIN
@@ -24,7 +24,7 @@ T = TypeVar("T")
 
 class FieldTable(Sequence[Field]):
     """The rows, in the order editors write them. `version` changes with every change, so
-    what is derived from the table (see `derived`) is worked out again."""
+    what is derived from the table (LiveSequence, LiveMapping) is worked out again."""
 
     def __init__(self, rows: Sequence[Field]):
         self._rows = list(rows)
@@ -71,23 +71,9 @@ class FieldTable(Sequence[Field]):
                 raise ValueError(f"field {row.name!r}: sorts need a number or date field")
 
 
-class derived(Generic[T]):  # noqa: N801 (used like a constant)
-    """A value worked out from the table, again whenever the table changes."""
-
-    def __init__(self, make: Callable[[], T]):
-        self.make = make
-        self.version = -1
-        self.value: T
-
-    def __call__(self) -> T:
-        if self.version != FIELDS.version:
-            self.value, self.version = self.make(), FIELDS.version
-        return self.value
-
-
 class LiveSequence(Sequence[T]):
-    """A tuple worked out from the table, that follows it when fields are added. (Read on
-    every request: the version is compared inline rather than through `derived`.)"""
+    """A tuple worked out from the table, that follows it when fields are added (read on
+    every request, so the version is compared inline)."""
 
     def __init__(self, make: Callable[[], Sequence[T]]):
         self._make = make

@@ -13,7 +13,7 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stem
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
-from ..fields import FIELDS, LiveSequence
+from ..fields import FIELDS, FIELDS_BY_NAME, LiveSequence
 from ..model import Credential
 
 # Analysis: accent folding comes before stemming, so "securite" and "sécurité" agree.
@@ -32,8 +32,7 @@ def index_text(entry: Credential, name: str) -> str:
     """Return the text indexed for one text field of an entry."""
     if name == "body":
         return entry.body_text
-    kind = next(f.kind for f in FIELDS if f.name == name)
-    return kind.index_text(getattr(entry, name))
+    return FIELDS_BY_NAME[name].kind.index_text(getattr(entry, name))
 
 
 def analyse(text: str) -> list[str]:

@@ -7,7 +7,7 @@ headers; views/ one module a page family; live.py the live reload of `catalogue 
 """
 
 from .app import ROOT, ThemeError, create_app, use_theme
-from .components import COMPARE_ROWS, MAX_COMPARE, RANGE_CHIPS, html_escape
+from .components import COMPARE_ROWS, MAX_COMPARE, html_escape
 from .language import money, weeks_text
 from .security import SECURITY_HEADERS
 from .state import Site, StaticBuild, default_index_dir, swap_site
@@ -16,7 +16,6 @@ from .urls import facet_links, search_url
 __all__ = [
     "COMPARE_ROWS",
     "MAX_COMPARE",
-    "RANGE_CHIPS",
     "ROOT",
     "SECURITY_HEADERS",
     "Site",

@@ -9,7 +9,7 @@ from flask import current_app, has_request_context, render_template, request
 from markupsafe import Markup, escape
 
 from ..facets import FACETS, FACETS_BY_NAME, RANGE_FILTERS
-from ..fields import FIELDS, Field, LiveMapping, LiveSequence, number_label
+from ..fields import FIELDS, Field, LiveSequence, number_label
 from ..i18n import (
     N_,
     language_name,
@@ -25,12 +25,6 @@ from .state import site, static_settings, sub_path
 from .urls import browse_url, page_url, search_url
 
 MAX_COMPARE = 4
-
-# Each range filter's chip on the search page, from the field table: its text, the name
-# of the value in it, and whether the value is an amount of money.
-RANGE_CHIPS: LiveMapping[tuple[str, str, bool]] = LiveMapping(
-    lambda: {name: (r.spec.chip, r.spec.value, r.spec.money) for name, r in RANGE_FILTERS.items()}
-)
 
 # The rows of the comparison table, in the order of the compare_column macro's cells: the
 # built-in fields' own rows, then a row for each field of the table shown by its label.
@@ -228,12 +222,12 @@ def chips(req: SearchRequest) -> list[Chip]:
     fmt = local_formats()
     for name, value in req.ranges.items():
         ranges = {k: v for k, v in req.ranges.items() if k != name}
-        text, hole, is_money = RANGE_CHIPS[name]
-        if is_money:
+        spec = RANGE_FILTERS[name].spec  # its chip's text, and how the value is written
+        if spec.money:
             shown = fmt.money(value, site().catalogue.site.currency, _("Free"))
         else:
             shown = fmt.number(value)
-        label = _(text, **{hole: shown})
+        label = _(spec.chip, **{spec.value: shown})
         out.append(Chip(name, label, _("Range"), search_url(req.args(ranges=ranges, page=1))))
     return out
 

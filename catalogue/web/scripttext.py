@@ -6,12 +6,13 @@ from flask import current_app
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
+from ..facets import RANGE_FILTERS
 from ..i18n import (
     money_format,
     plural_table,
     translations,
 )
-from .components import MAX_COMPARE, RANGE_CHIPS
+from .components import MAX_COMPARE
 from .language import _, current_lang, local_formats, pgettext
 from .state import site
 
@@ -30,13 +31,13 @@ def ui_text() -> Markup:
     """js_text() as the JSON of a page's #ui-text element (what `|tojson` gives), made
     once a language: the search page carries it on every request."""
     s, lang = site(), current_lang()
-    html = s.js_texts.get(("json", lang))
+    html = s.ui_texts.get(lang)
     if html is None:
         policies = current_app.jinja_env.policies
         html = htmlsafe_json_dumps(
             js_text(), dumps=policies["json.dumps_function"], **policies["json.dumps_kwargs"]
         )
-        s.js_texts[("json", lang)] = html
+        s.ui_texts[lang] = html
     return html
 
 
@@ -67,8 +68,8 @@ def _js_text(lang: str) -> dict:
         "search": pgettext("noun", "Search"),
         "range": _("Range"),
         "ranges": {
-            name: {"text": _(text), "value": hole, "money": is_money}
-            for name, (text, hole, is_money) in RANGE_CHIPS.items()
+            name: {"text": _(r.spec.chip), "value": r.spec.value, "money": r.spec.money}
+            for name, r in RANGE_FILTERS.items()
         },
         "previous": _("← Previous"),
         "next": _("Next →"),

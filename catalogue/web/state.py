@@ -17,6 +17,7 @@ from flask import (
     has_request_context,
     request,
 )
+from markupsafe import Markup
 
 from .. import content
 from ..content.pathways import pathways
@@ -74,6 +75,7 @@ class Site:
         self.cards: dict[tuple, str] = {}  # see result_card
         self.browse_urls: dict[tuple, str] = {}  # see browse_url
         self.js_texts: dict[str, dict] = {}  # see js_text
+        self.ui_texts: dict[str, Markup] = {}  # see ui_text
         self.urls: dict[tuple, str] = {}  # see page_url
         self.page_globals: dict[tuple, dict] = {}  # see page_globals
         self.params: dict[tuple[str, str], str] = {}  # see facet_links
