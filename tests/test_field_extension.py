@@ -116,7 +116,9 @@ def test_json_api_and_csv(app, entries):
     first = entries[0]
     data = client.get(f"/api/credentials/{first.slug}.json").get_json()
     assert (data["format"], data["credits"]) == (first.format, first.credits)
-    rows = list(csv.DictReader(io.StringIO(client.get("/credentials.csv").get_data(as_text=True))))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/credentials.csv").get_data().decode("utf-8-sig")))
+    )
     assert list(rows[0])[-2:] == ["format", "credits"]
     by_slug = {r["slug"]: r for r in rows}
     for e in entries:

@@ -201,7 +201,9 @@ def test_csv_export_and_formula_neutralising(tmp_path):
     )
     response = app.test_client().get("/credentials.csv")
     assert response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbfslug,title,"), "UTF-8 byte-order mark, then the header"
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert len(rows) == 6
     titles = {r["slug"]: r["title"] for r in rows}
     assert titles["alpha-data"] == '\'=HYPERLINK("http://x.example")'

@@ -19,7 +19,10 @@ CSV_FIELDS: LiveSequence[str] = LiveSequence(lambda: [name for name, _ in CSV_CO
 
 
 def credentials_csv(entries: list[Credential]) -> str:
+    """The entries as CSV, opening with a byte-order mark: without it Excel reads the file
+    in the machine's own code page and shows French accents as two odd characters."""
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out)
     columns = list(CSV_COLUMNS)
     writer.writerow([name for name, _ in columns])
@@ -31,4 +34,5 @@ def credentials_csv(entries: list[Credential]) -> str:
     return out.getvalue()
 
 
+BOM = "\ufeff"
 FORMULA = frozenset(("=", "+", "-", "@", "\t", "\r"))
