@@ -53,6 +53,10 @@ EXPECTED: dict[str, list[str]] = {
     "title-list.md": [
         f"{C}/title-list.md:3: title: expected text; got a list",
     ],
+    "ctid-upper-case.md": [
+        f"{C}/ctid-upper-case.md:15: ctid: expected ce- and a UUID in lower case, such as "
+        "ce-7d5c2a4e-3f1b-4a8c-9e2d-4b6f8a1c3e5d; got 'ce-0F8B2C1E-6A0D-4C4E-9A3B-2D1E5F7A9C01'",
+    ],
     "level-bad-choice.md": [
         f"{C}/level-bad-choice.md:15: level: expected one of introductory, intermediate, "
         "advanced; got 'expert'",

@@ -5,6 +5,7 @@
 fields, from validation to the browser's sorts, is derived from them.
 """
 
+from .builtin import CTID
 from .kinds import Kind, Skill, number_label
 from .nodes import FieldError
 from .spec import FacetSpec, Field, Range, Sort
@@ -20,6 +21,7 @@ from .table import (
 )
 
 __all__ = [
+    "CTID",
     "FIELDS",
     "FIELDS_BY_NAME",
     "FacetSpec",

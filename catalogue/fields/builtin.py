@@ -18,6 +18,8 @@ from .kinds import (
 )
 from .spec import FacetSpec, Field, Range, Sort
 
+# Credential Engine's identifier: "ce-" and a UUID, lower case (CTDL's ceterms:ctid).
+CTID = r"ce-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 DELIVERY_MODES = ("online", "in-person", "hybrid")
 LEVELS = ("introductory", "intermediate", "advanced")
 LANGUAGES = ("en", "fr")
@@ -336,6 +338,21 @@ BUILTIN: tuple[Field, ...] = (
         "in the Atom feed, newest first.",
         "2026-10-14",
         sorts=(Sort("updated", N_("Recently updated"), 5, descending=True),),
+        **_OWN_PLACE,
+    ),
+    Field(
+        "ctid",
+        TEXT,
+        False,
+        "Pins the entry's Credential Engine identifier (CTID) once it is published to the "
+        "Credential Registry; without it the CTDL export derives one from the site's base URL "
+        "and the slug.",
+        "ce-7d5c2a4e-3f1b-4a8c-9e2d-4b6f8a1c3e5d",
+        label="CTID",
+        pattern=CTID,
+        pattern_words="ce- and a UUID in lower case, such as "
+        "ce-7d5c2a4e-3f1b-4a8c-9e2d-4b6f8a1c3e5d",
+        csv=False,
         **_OWN_PLACE,
     ),
     Field(

@@ -57,7 +57,9 @@ def fields_markdown() -> str:
         kind = f.kind.words
         if f.choices:
             kind += " " + ", ".join(f"`{c}`" for c in f.choices)
-        if f.max_length:
+        if f.pattern_words:
+            kind += f": {f.pattern_words}"
+        elif f.max_length:
             kind += f", at most {f.max_length} characters"
         out.append(f"| `{f.name}` | {'yes' if f.required else 'no'} | {kind} | {f.help} |")
     out.append("")

@@ -29,6 +29,8 @@ class Field(Protocol):
     example: Any
     choices: tuple[str, ...]
     max_length: int | None
+    pattern: str
+    pattern_words: str
     minimum: float | None
     exclusive_minimum: bool
 
@@ -104,12 +106,17 @@ class Kind:
 
 class Text(Kind):
     def convert(self, node, field):
-        return text(node, field.max_length)
+        value = text(node, field.max_length)
+        if field.pattern and not re.fullmatch(field.pattern, value):
+            raise FieldError(f"expected {field.pattern_words}; got '{value}'", node)
+        return value
 
     def schema(self, field):
         schema = {"type": "string", "minLength": 1}
         if field.max_length:
             schema["maxLength"] = field.max_length
+        if field.pattern:
+            schema["pattern"] = f"^(?:{field.pattern})$"
         return schema
 
 

@@ -58,6 +58,9 @@ class Field:
     choices: tuple[str, ...] = ()
     labels: Mapping[str, str] = field(default_factory=dict)  # each choice's label (N_)
     max_length: int | None = None
+    # a regular expression the whole value must match, and how an error message names it
+    pattern: str = ""
+    pattern_words: str = ""
     minimum: float | None = None
     exclusive_minimum: bool = False
     boost: float | None = None  # searched as text with this weight; None: not searched
