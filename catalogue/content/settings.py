@@ -10,7 +10,9 @@ from pathlib import Path
 
 from ..facets import FACETS_BY_NAME
 from ..i18n import SOURCE_LANGUAGE, interface_languages
+from .countries import ALPHA3
 from .errors import ContentError
+from .organisations import Organisation, load_organisations
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class Site:
     facets: tuple[str, ...] = ()  # which filters show, in this order; empty means all
     policy: Policy = field(default_factory=Policy)
     colours: Colours = field(default_factory=Colours)
+    # what registries need of issuers and partners: [organisations."Name"] tables
+    organisations: dict[str, Organisation] = field(default_factory=dict)
     # the name, tagline, notice and organisation in other languages: a [fr] table, say
     translated: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -124,7 +128,7 @@ def _line_of(text: str, key: str, table: str = "") -> int:
 def _check_table(table: dict, cls, where: str, path: str, errors: list, text: str = "") -> dict:
     """Keep the keys of `table` that `cls` knows and have the right type; report the rest."""
     kept = {}
-    known = [f.name for f in fields(cls) if f.name not in TABLES and f.name != "translated"]
+    known = [f.name for f in fields(cls) if f.name not in (*TABLES, "translated", "organisations")]
     line = lambda key: _line_of(text, key, where.rstrip("."))  # noqa: E731
     defaults = cls()
     for key, value in table.items():
@@ -173,6 +177,7 @@ def load_site(content_dir: Path, errors: list[ContentError]) -> Site:
             )
             table = {}
         tables[name] = cls(**_check_table(table, cls, f"{name}.", str(path), errors, text))
+    organisations = load_organisations(data.pop("organisations", {}), str(path), text, errors)
     translated = {}
     for lang in interface_languages():
         table = data.pop(lang, None)
@@ -247,9 +252,10 @@ def load_site(content_dir: Path, errors: list[ContentError]) -> Site:
         if len(set(site["languages"])) != len(site["languages"]):
             problem("languages", "a language is named twice")
             site["languages"] = tuple(dict.fromkeys(site["languages"]))
-    if "country" in site and not re.fullmatch(r"[A-Za-z]{2}", site["country"]):
+    if "country" in site and site["country"].upper() not in ALPHA3:
         problem(
-            "country", f"expected a two-letter country code such as CA; got {site['country']!r}"
+            "country",
+            f"expected an ISO 3166 two-letter country code such as CA; got {site['country']!r}",
         )
         del site["country"]
     if site.get("logo"):
@@ -263,7 +269,7 @@ def load_site(content_dir: Path, errors: list[ContentError]) -> Site:
     if site.get("theme") and not (content_dir / site["theme"]).is_dir():
         problem("theme", f"no folder {site['theme']!r} in the content folder")
         del site["theme"]
-    return Site(**site, **tables, translated=translated)
+    return Site(**site, **tables, organisations=organisations, translated=translated)
 
 
 def _toml_line(message: str) -> int:
