@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 
 from . import content, newentry
+from .exports.readiness import registry_warnings
 from .fields import PluginError, documents, load_plugins
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     catalogue = content.load(args.dir)
+    catalogue.warnings += registry_warnings(catalogue)
     for problem in sorted(
         catalogue.errors + catalogue.warnings, key=lambda p: (p.path, p.line, p.severity)
     ):

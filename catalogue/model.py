@@ -49,6 +49,7 @@ class Credential:
         self.slug, self.path = slug, path
         self.body, self.body_html, self.body_text = body, body_html, body_text
         self.checks = checks or []
+        self.lines: dict[str, int] = {}  # the line each field is on in its file
         for f in FIELDS:
             setattr(self, f.name, values.pop(f.name) if f.name in values else f.empty())
         if values:

@@ -149,8 +149,10 @@ def test_header_configs_for_static_hosts(built):
     apache = (out / ".htaccess").read_text()
     assert "ErrorDocument 404 /microcredentials/404.html" in apache
     assert 'Header always set X-Frame-Options "DENY"' in apache
+    assert "AddType application/ld+json .jsonld" in apache
     nginx = (out / "nginx.conf.example").read_text()
     assert "location /microcredentials/ {" in nginx
+    assert "location ~ \\.jsonld$ { default_type application/ld+json; }" in nginx
     assert 'add_header Referrer-Policy "strict-origin-when-cross-origin" always;' in nginx
 
 

@@ -36,8 +36,9 @@ from .pages import (
 )
 
 # Frozen-Flask checks each page's type against its file name; not every system's
-# mimetypes knows .atom.
+# mimetypes knows .atom and .jsonld.
 mimetypes.add_type("application/atom+xml", ".atom")
+mimetypes.add_type("application/ld+json", ".jsonld")
 
 MARKER = ".catalogue-build"
 SEARCH_DATA = "search-data"  # the folder of the browser's search files

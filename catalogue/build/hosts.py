@@ -44,7 +44,9 @@ def write_header_configs(out: Path, prefix: str) -> None:
         f"{prefix}*\n" + "".join(f"  {name}: {value}\n" for name, value in headers)
     )
     (out / ".htaccess").write_text(
-        f"ErrorDocument 404 {prefix}404.html\n<IfModule mod_headers.c>\n"
+        f"ErrorDocument 404 {prefix}404.html\n"
+        # Apache's own list of types lacks .jsonld (the ELM files)
+        "AddType application/ld+json .jsonld\n<IfModule mod_headers.c>\n"
         + "".join(f'  Header always set {name} "{value}"\n' for name, value in headers)
         + "</IfModule>\n"
     )
@@ -52,6 +54,8 @@ def write_header_configs(out: Path, prefix: str) -> None:
         f"# Inside the server block that serves this folder at {prefix}\n"
         f"location {prefix} {{\n"
         f"    error_page 404 {prefix}404.html;\n"
+        # nginx's mime.types lacks .jsonld (the ELM files)
+        f"    location ~ \\.jsonld$ {{ default_type application/ld+json; }}\n"
         + "".join(f'    add_header {name} "{value}" always;\n' for name, value in headers)
         + "}\n"
     )

@@ -105,6 +105,9 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
     def urls():
         for endpoint in (
             "api_entries",
+            "api_ob3",
+            "api_ctdl",
+            "api_elm",
             "entries_csv",
             "sitemap",
             "feed",
@@ -113,7 +116,8 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
         ):
             yield endpoint, {}
         for entry in site.entries:
-            yield "api_entry", {"slug": entry.slug}
+            for endpoint in ("api_entry", "api_entry_ob3", "api_entry_ctdl", "api_entry_elm"):
+                yield endpoint, {"slug": entry.slug}
         for lang in prefixes:
             for endpoint in ("home", "search", "browse_index", "compare", "pathways_index"):
                 yield endpoint, lang

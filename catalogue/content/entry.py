@@ -102,6 +102,7 @@ def parse_file(
     entry = Credential(
         slug=slug, path=where, body=body, body_html=body_html, body_text=body_text, **values
     )
+    entry.lines = field_lines
     entry.checks = framework_checks(entry, site.policy)
     for check in entry.checks:
         if not check.ok:

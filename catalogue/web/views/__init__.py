@@ -1,6 +1,7 @@
 """The views, one module a page family: search.py (home, search, the search API),
-entries.py (entry pages, compare, the JSON and CSV), browse.py (browse pages, pathways)
-and site.py (the site's own files and error pages). Each view parses its arguments, asks
+entries.py (entry pages, compare, the JSON and CSV), registries.py (Open Badges, CTDL
+and ELM files), browse.py (browse pages, pathways) and site.py (the site's own files and
+error pages). Each view parses its arguments, asks
 the search or content layer, and renders."""
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from . import browse, entries, search, site
+from . import browse, entries, registries, search, site
 
-FAMILIES = (search, entries, browse, site)
+FAMILIES = (search, entries, registries, browse, site)
 
 
 def register(app: Flask, page: Callable) -> None:

@@ -20,6 +20,7 @@ from ..components import (
 )
 from ..state import site
 from ..urls import search_url
+from .registries import results_item_list
 
 
 def browse_index():
@@ -46,6 +47,7 @@ def browse(facet: str, value: str):
         related=related,
         search_link=search_url(req.args()),
         total_span=Markup('<span data-total="%d">%d</span>') % (results.total, results.total),
+        item_list=results_item_list(results),
     )
 
 

@@ -23,13 +23,14 @@ from ..components import (
 )
 from ..language import _, current_lang
 from ..state import site, static_settings
+from .registries import publisher
 
 
 def entry(slug: str):
     item = site().by_slug.get(slug)
     if item is None:
         abort(404)
-    return render_template("entry.html", entry=item, jsonld=course_jsonld(item))
+    return render_template("entry.html", entry=item, jsonld=course_jsonld(item, publisher()))
 
 
 def api_entries():

@@ -22,6 +22,7 @@ from ..components import (
 )
 from ..state import site, static_settings
 from ..urls import browse_url, facet_links, search_url
+from .registries import results_item_list
 
 
 def home():
@@ -64,6 +65,7 @@ def search():
         terms=set(req.terms),
         search_index=static_settings().search_index if static_build() else None,
         total_span=Markup('<span data-total="%d">%d</span>') % (results.total, results.total),
+        item_list=results_item_list(results),
         suggestion_link=Markup('<a href="%s">%s</a>')
         % (search_url(req.args(q=results.suggestion, page=1)), results.suggestion)
         if results.suggestion

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 
+from ...exports.readiness import registry_warnings
 from ...search import (
     sort_key,
 )
@@ -81,7 +82,8 @@ def content_errors():
     if not current_app.config["SHOW_CONTENT_ERRORS"]:
         abort(404)
     c = site().catalogue
-    return render_template("content_errors.html", errors=c.errors, warnings=c.warnings)
+    warnings = c.warnings + registry_warnings(c)
+    return render_template("content_errors.html", errors=c.errors, warnings=warnings)
 
 
 def not_found(error):
