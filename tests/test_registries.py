@@ -159,17 +159,20 @@ def test_the_elm_shapes_refuse_what_they_should(live):
 def test_esco_skills_are_related_esco_skills(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(DATA / "search", content)
-    entry = content / "credentials" / "alpha-data.md"
     esco = "http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a"
-    text = entry.read_text().replace(
-        "skills:\n", f"skills:\n  - name: develop digital content\n    uri: {esco}\n", 1
-    )
-    entry.write_text(text)
+    # two entries name the same ESCO skill in their own words
+    for slug, name in [("alpha-data", "develop digital content"), ("delta-care", "Web content")]:
+        entry = content / "credentials" / f"{slug}.md"
+        text = entry.read_text().replace(
+            "skills:\n", f"skills:\n  - name: {name}\n    uri: {esco}\n", 1
+        )
+        entry.write_text(text)
     client = create_app(content, index_dir=tmp_path / "index").test_client()
     document = get_json(client, "/api/credentials/alpha-data.elm.jsonld")
     outcome = document["learningAchievementSpecification"]["learningOutcome"][0]
     assert outcome["relatedESCOSkill"]["@id"] == esco
     assert elm_problems(document) == ""
+    assert elm_problems(get_json(client, "/api/elm.jsonld")) == ""
     achievement = get_json(client, "/api/credentials/alpha-data.ob3.json")
     assert achievement["alignment"][0]["targetUrl"] == esco
     assert ob3_errors(achievement) == []

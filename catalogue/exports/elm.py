@@ -68,7 +68,7 @@ def web_resource(address: str) -> dict:
 
 def organisation(party: Party, lang: str) -> dict:
     node = {
-        "@id": node_id("org", party.url),
+        "@id": node_id("org", f"{party.url}#{party.name}"),
         "@type": "Organisation",
         "legalName": {lang: party.name},
         "homepage": web_resource(party.url),
@@ -89,11 +89,9 @@ def outcome(entry: Credential, skill: Skill, at: str) -> dict:
     node = {"@id": node_id("learningOutcome", at), "@type": "LearningOutcome"}
     node["title"] = {entry.language[0]: skill.name}
     if skill.uri:
-        related = {
-            "@id": skill.uri,
-            "@type": "Concept",
-            "prefLabel": {entry.language[0]: skill.name},
-        }
+        # No label of our own: entries may name one framework skill in different words, and
+        # a concept takes one label a language; the framework has its own.
+        related = {"@id": skill.uri, "@type": "Concept"}
         node["relatedESCOSkill" if skill.uri.startswith(ESCO_SKILL) else "relatedSkill"] = related
     return node
 
