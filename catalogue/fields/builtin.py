@@ -181,7 +181,8 @@ BUILTIN: tuple[Field, ...] = (
         "start",
         START,
         False,
-        "`on-demand`, or a list of fixed start dates (YYYY-MM-DD).",
+        "`on-demand`, or a list of fixed start dates (YYYY-MM-DD); an empty list, or no field, "
+        "also means on demand.",
         ["2027-01-11", "2027-03-08"],
         facet=FacetSpec(
             N_("Start"),

@@ -283,8 +283,8 @@ class Start(Kind):
         if isinstance(node, MappingNode):
             raise FieldError("expected on-demand or a list of dates (YYYY-MM-DD)", node)
         nodes = node.value if isinstance(node, SequenceNode) else [node]
-        if not nodes:
-            raise FieldError("expected on-demand or a list of dates (YYYY-MM-DD)", node)
+        if not nodes:  # no fixed dates (what the editor at /admin/ writes): on demand
+            return None
         for item in nodes:
             if not isinstance(item, ScalarNode) or not re.fullmatch(
                 r"\d{4}-\d{2}-\d{2}", item.value.strip()
@@ -303,7 +303,7 @@ class Start(Kind):
         return {
             "oneOf": [
                 {"const": "on-demand"},
-                {"type": "array", "items": _DATE_SCHEMA, "minItems": 1},
+                {"type": "array", "items": _DATE_SCHEMA},
             ]
         }
 
