@@ -51,9 +51,15 @@ def cmd_fields(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .web import ThemeError, create_app
 
+    # The editor's backend writes to the content folder: only for this machine's browser.
+    loopback = args.host in ("127.0.0.1", "localhost", "::1")
     try:
         app = create_app(
-            content_dir=args.content, drafts=args.drafts, show_content_errors=True, theme=args.theme
+            content_dir=args.content,
+            drafts=args.drafts,
+            show_content_errors=True,
+            theme=args.theme,
+            cms_api=loopback,
         )
     except ThemeError as exc:
         print(f"catalogue serve: {exc}", file=sys.stderr)
@@ -66,6 +72,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     print(f"Serving {args.content} on http://{args.host}:{args.port}/ (Ctrl+C stops)")
     print("Pages reload by themselves when an entry, site.toml or a template changes.")
+    if loopback:
+        print(f"Edit entries in the browser at http://{args.host}:{args.port}/admin/")
+    else:
+        print("The editor at /admin/ saves through this server only on 127.0.0.1 (--host).")
     app.run(host=args.host, port=args.port, debug=False, threaded=True)
     return 0
 

@@ -24,8 +24,9 @@ from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
 from ..content import load_site
 from ..exports.browser import facet_file
-from ..web import ThemeError, create_app
+from ..web import ThemeError, create_app, decap
 from ..web.state import STATIC_BUILD, StaticBuild
+from ..web.views.admin import admin_csp
 from .hosts import compact_script, root_path, write_header_configs
 from .pages import (
     check_endpoints,
@@ -36,9 +37,10 @@ from .pages import (
 )
 
 # Frozen-Flask checks each page's type against its file name; not every system's
-# mimetypes knows .atom and .jsonld.
+# mimetypes knows .atom, .jsonld and .yml (the editor's config.yml).
 mimetypes.add_type("application/atom+xml", ".atom")
 mimetypes.add_type("application/ld+json", ".jsonld")
+mimetypes.add_type("text/yaml", ".yml")
 
 MARKER = ".catalogue-build"
 SEARCH_DATA = "search-data"  # the folder of the browser's search files
@@ -126,6 +128,12 @@ def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
             app = create_app(content_dir, index_dir=scratch_root / "index", theme=theme)
         except ThemeError as exc:
             raise BuildError(str(exc)) from None
+        cms = app.extensions["catalogue"].catalogue.site.cms
+        if cms.backend and not decap.installed():
+            raise BuildError(
+                f"site.toml's [cms] asks for the editor at /admin/, but Decap CMS "
+                f"{decap.VERSION} is not installed: run bash scripts/install"
+            )
         app.config.update(
             FREEZER_DESTINATION=str(scratch),
             FREEZER_BASE_URL=base_url,
@@ -169,7 +177,9 @@ def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
         ]:
             script.write_text(compact_script(script.read_text(encoding="utf-8")), "utf-8")
         (scratch / MARKER).write_text("Built by `catalogue build`; safe to replace.\n")
-        write_header_configs(scratch, root_path(base_url))
+        with app.test_request_context("/"):
+            editor = admin_csp() if cms.backend else None
+        write_header_configs(scratch, root_path(base_url), editor)
         if out.exists():
             shutil.rmtree(out)
         shutil.move(str(scratch), str(out))

@@ -32,23 +32,39 @@ def compact_script(source: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_header_configs(out: Path, prefix: str) -> None:
+def write_header_configs(out: Path, prefix: str, editor_policy: str | None = None) -> None:
     """Write the security headers and the 404 page for common static hosts.
 
     A static host sends no headers of the catalogue's own: these files tell Netlify-style
     hosts (`_headers`), Apache (`.htaccess`) and nginx (`nginx.conf.example`, to copy
-    into a server block) what the live server would send.
+    into a server block) what the live server would send. With `editor_policy`, the
+    editor at admin/ gets that Content-Security-Policy instead of the strict one.
     """
     headers = SECURITY_HEADERS.items()
-    (out / "_headers").write_text(
-        f"{prefix}*\n" + "".join(f"  {name}: {value}\n" for name, value in headers)
+    (out / "_headers").write_text(netlify_headers(out, prefix, editor_policy))
+    admin = f"{prefix}admin/"
+    apache_editor = (
+        f'  <If "%{{REQUEST_URI}} =~ m#^{admin}#">\n'
+        f'    Header always set Content-Security-Policy "{editor_policy}"\n  </If>\n'
+        if editor_policy
+        else ""
     )
     (out / ".htaccess").write_text(
         f"ErrorDocument 404 {prefix}404.html\n"
         # Apache's own list of types lacks .jsonld (the ELM files)
         "AddType application/ld+json .jsonld\n<IfModule mod_headers.c>\n"
         + "".join(f'  Header always set {name} "{value}"\n' for name, value in headers)
+        + apache_editor
         + "</IfModule>\n"
+    )
+    nginx_headers = lambda indent, policy: "".join(  # noqa: E731
+        f'{indent}add_header {name} "{policy if name == CSP_HEADER else value}" always;\n'
+        for name, value in headers
+    )
+    nginx_editor = (
+        f"    location {admin} {{\n{nginx_headers(' ' * 8, editor_policy)}    }}\n"
+        if editor_policy
+        else ""
     )
     (out / "nginx.conf.example").write_text(
         f"# Inside the server block that serves this folder at {prefix}\n"
@@ -56,6 +72,33 @@ def write_header_configs(out: Path, prefix: str) -> None:
         f"    error_page 404 {prefix}404.html;\n"
         # nginx's mime.types lacks .jsonld (the ELM files)
         f"    location ~ \\.jsonld$ {{ default_type application/ld+json; }}\n"
-        + "".join(f'    add_header {name} "{value}" always;\n' for name, value in headers)
+        + nginx_headers(" " * 4, SECURITY_HEADERS[CSP_HEADER])
+        + nginx_editor
         + "}\n"
+    )
+
+
+CSP_HEADER = "Content-Security-Policy"
+
+
+def netlify_headers(out: Path, prefix: str, editor_policy: str | None) -> str:
+    """The `_headers` file. Such hosts send every rule's headers that match a path, so
+    with the editor the strict policy is given per top-level file and folder but admin/."""
+
+    def block(path: str, items) -> str:
+        return f"{path}\n" + "".join(f"  {name}: {value}\n" for name, value in items)
+
+    if not editor_policy:
+        return block(f"{prefix}*", SECURITY_HEADERS.items())
+    strict = [(CSP_HEADER, SECURITY_HEADERS[CSP_HEADER])]
+    rest = [(name, value) for name, value in SECURITY_HEADERS.items() if name != CSP_HEADER]
+    paths = [prefix] + [
+        f"{prefix}{p.name}/*" if p.is_dir() else f"{prefix}{p.name}"
+        for p in sorted(out.iterdir())
+        if p.name != "admin"
+    ]
+    return (
+        block(f"{prefix}*", rest)
+        + "".join(block(path, strict) for path in paths)
+        + block(f"{prefix}admin/*", [(CSP_HEADER, editor_policy)])
     )

@@ -10,6 +10,8 @@ from flask_frozen import Freezer
 
 from ..exports.browser import export, fragments
 from ..facets import FACETS
+from ..web import decap
+from ..web.views.admin import ADMIN_ENDPOINTS
 
 SKIPPED_ENDPOINTS = {"api_search", "content_errors"}  # they need a server
 
@@ -66,7 +68,8 @@ def check_endpoints(app, frozen: set[str]) -> None:
     """Refuse a build that left out a page of the site: every endpoint answering GET must
     have been given URLs by a generator (`frozen`), but those that need a server, and
     pages this catalogue has nothing for (pathways when nothing stacks into a larger
-    credential, its own colours and logo when site.toml sets none)."""
+    credential, its own colours and logo when site.toml sets none, the editor when it
+    names no git host in [cms])."""
     site = app.extensions["catalogue"]
     settings = site.catalogue.site
     empty = {
@@ -75,6 +78,7 @@ def check_endpoints(app, frozen: set[str]) -> None:
             ("pathway", site.pathways),
             ("theme_css", settings.custom_colours),
             ("logo", settings.logo),
+            *((name, settings.cms.backend) for name in ADMIN_ENDPOINTS),
         ]
         if not present
     }
@@ -129,6 +133,11 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
             for slug in site.pathways:
                 yield "pathway", {"slug": slug, **lang}
         settings = site.catalogue.site
+        if settings.cms.backend:  # the editor, signing in to the git host [cms] names
+            yield "admin", {}
+            yield "admin_config", {}
+            for name in decap.bundle_files():
+                yield "admin_file", {"filename": name}
         if settings.custom_colours:
             yield "theme_css", {}
         if settings.logo:

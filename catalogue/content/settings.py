@@ -38,6 +38,24 @@ class Colours:
 
 
 @dataclass(frozen=True)
+class Cms:
+    """Editing through a git host, in `[cms]`: the static site's /admin/ then signs editors
+    in to it, and their saves become commits (or pull requests, with the workflow)."""
+
+    backend: str = ""  # github, gitlab or gitea; empty: /admin/ only under `catalogue serve`
+    repo: str = ""  # owner/name
+    branch: str = "main"
+    content_path: str = "content"  # the content folder's path in the repository
+    editorial_workflow: bool = False  # drafts and reviews as pull (merge) requests
+    base_url: str = ""  # GitHub: the OAuth service; GitLab, Gitea: the server (own hosting)
+    app_id: str = ""  # GitLab and Gitea: the OAuth application's id
+    api_root: str = ""  # the host's API, when it is not the public one
+
+
+CMS_BACKENDS = ("github", "gitlab", "gitea")
+
+
+@dataclass(frozen=True)
 class Site:
     name: str = "Micro-credential catalogue"
     tagline: str = "Short, assessed, industry-endorsed learning."
@@ -54,6 +72,7 @@ class Site:
     facets: tuple[str, ...] = ()  # which filters show, in this order; empty means all
     policy: Policy = field(default_factory=Policy)
     colours: Colours = field(default_factory=Colours)
+    cms: Cms = field(default_factory=Cms)
     # what registries need of issuers and partners: [organisations."Name"] tables
     organisations: dict[str, Organisation] = field(default_factory=dict)
     # the name, tagline, notice and organisation in other languages: a [fr] table, say
@@ -81,7 +100,7 @@ def _known(cls) -> dict[str, type]:
     return {f.name: f.type for f in fields(cls)}
 
 
-TABLES = {"policy": Policy, "colours": Colours}
+TABLES = {"policy": Policy, "colours": Colours, "cms": Cms}
 TRANSLATED = ("name", "tagline", "notice", "organisation")  # what a [fr] table may set
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
 HEX = re.compile(r"#[0-9a-fA-F]{6}")
@@ -266,10 +285,33 @@ def load_site(content_dir: Path, errors: list[ContentError]) -> Site:
         elif not logo.is_file() or not logo.resolve().is_relative_to(content_dir.resolve()):
             problem("logo", f"no file {site['logo']!r} in the content folder")
             del site["logo"]
+    tables["cms"] = _check_cms(
+        tables["cms"],
+        lambda key, message: errors.append(
+            ContentError(str(path), _line_of(text, key, "cms"), f"cms.{key}", message)
+        ),
+    )
     if site.get("theme") and not (content_dir / site["theme"]).is_dir():
         problem("theme", f"no folder {site['theme']!r} in the content folder")
         del site["theme"]
     return Site(**site, **tables, organisations=organisations, translated=translated)
+
+
+def _check_cms(cms: Cms, problem) -> Cms:
+    """The [cms] settings if they name a usable git host; otherwise none, with the reason."""
+    if not cms.backend:
+        return cms
+    if cms.backend not in CMS_BACKENDS:
+        problem("backend", f"expected one of {', '.join(CMS_BACKENDS)}; got {cms.backend!r}")
+    elif not re.fullmatch(r"[\w.-]+(/[\w.-]+)+", cms.repo):
+        problem("repo", f"expected the repository as owner/name; got {cms.repo!r}")
+    elif cms.backend == "gitea" and cms.editorial_workflow:
+        problem("editorial_workflow", "Decap CMS offers no editorial workflow on Gitea")
+    elif cms.backend in ("gitlab", "gitea") and not cms.app_id:
+        problem("app_id", f"{cms.backend} signs editors in with an OAuth application: give its id")
+    else:
+        return cms
+    return Cms()
 
 
 def _toml_line(message: str) -> int:

@@ -25,7 +25,8 @@ def create_app(content_dir: str | Path = "content", **settings) -> Flask:
     Settings (also accepted in upper case): `drafts` serves draft entries; `index_dir` is
     where the search index lives (by default a folder under ~/.cache/catalogue);
     `show_content_errors` shows content errors to visitors (as `catalogue serve` does for
-    editors; off by default, for production).
+    editors; off by default, for production); `cms_api` answers the editor's local backend
+    at /api/v1, which writes to the content folder (`catalogue serve` on loopback only).
     """
     load_plugins()  # fields an installation adds (CATALOGUE_PLUGINS)
     app = CatalogueFlask(
@@ -35,7 +36,12 @@ def create_app(content_dir: str | Path = "content", **settings) -> Flask:
     )
     content_dir = Path(content_dir)
     app.config.update(
-        DRAFTS=False, INDEX_DIR=None, SHOW_CONTENT_ERRORS=False, THEME=None, FOLLOW_INDEX=False
+        DRAFTS=False,
+        INDEX_DIR=None,
+        SHOW_CONTENT_ERRORS=False,
+        THEME=None,
+        FOLLOW_INDEX=False,
+        CMS_API=False,
     )
     app.config.update({k.upper(): v for k, v in settings.items()})
     index_dir = Path(app.config["INDEX_DIR"] or default_index_dir(content_dir))

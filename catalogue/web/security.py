@@ -27,5 +27,7 @@ def register(app: Flask) -> None:
 
 
 def add_headers(response: Response) -> Response:
-    response.headers.update(SECURITY_HEADERS)
+    # A page with a policy of its own (the editor at /admin/) keeps it.
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
     return response

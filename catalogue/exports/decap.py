@@ -1,0 +1,94 @@
+"""The editor's configuration: Decap CMS's config.yml, made from the field table and the
+site's `[cms]` settings, so a field added to the table is in the form with no other edit."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import yaml
+
+from ..content.settings import Cms
+from ..fields import FIELDS
+from ..fields.widgets import widget
+
+ENTRIES = "credentials"  # the collection's folder in the content folder
+MEDIA = "media"  # where the editor keeps uploaded images
+# Each git host's API, when [cms] names none.
+API_ROOTS = {
+    "github": "https://api.github.com",
+    "gitlab": "https://gitlab.com/api/v4",
+    "gitea": "https://try.gitea.io/api/v1",
+}
+
+
+def git_backend(cms: Cms) -> dict:
+    """Decap's `backend` for the git host [cms] names."""
+    backend = {"name": cms.backend, "repo": cms.repo, "branch": cms.branch}
+    if cms.backend in ("gitlab", "gitea"):
+        backend |= {"auth_type": "pkce", "app_id": cms.app_id}
+    if cms.base_url:
+        backend["base_url"] = cms.base_url
+    if cms.api_root:
+        backend["api_root"] = cms.api_root
+    return backend
+
+
+def api_origin(cms: Cms) -> str:
+    """The origin the editor's page talks to for the git host (its CSP allows it)."""
+    parts = urlsplit(cms.api_root or API_ROOTS[cms.backend])
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def collection(folder: str) -> dict:
+    return {
+        "name": "credentials",
+        "label": "Micro-credentials",
+        "label_singular": "Micro-credential",
+        "folder": folder,
+        "create": True,
+        "delete": True,
+        "extension": "md",
+        "format": "frontmatter",
+        "slug": "{{slug}}",
+        "identifier_field": "title",
+        "summary": "{{title}} · {{issuer}}",
+        "sortable_fields": ["title", "issuer", "updated"],
+        "preview_path": "credentials/{{slug}}/",
+        "fields": [widget(f) for f in FIELDS]
+        + [
+            {
+                "name": "body",
+                "label": "Description",
+                "widget": "markdown",
+                "required": False,
+                "hint": "The long description: Markdown, shown on the entry's page.",
+                "editor_components": [],  # no images: the site does not publish media
+            }
+        ],
+    }
+
+
+def decap_config(cms: Cms | None, proxy_url: str, site_url: str) -> dict:
+    """The config: through the local backend at `proxy_url` when `cms` is None (under
+    `catalogue serve`), else through the git host it names."""
+    if cms is None:
+        backend, prefix, workflow = {"name": "proxy", "proxy_url": proxy_url}, "", False
+    else:
+        backend, workflow = git_backend(cms), cms.editorial_workflow
+        prefix = cms.content_path.strip("/") + "/" if cms.content_path.strip("/") else ""
+    backend["branch"] = backend.get("branch") or "main"
+    config = {
+        "backend": backend,
+        "site_url": site_url,
+        "display_url": site_url,
+        "media_folder": prefix + MEDIA,
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        "collections": [collection(prefix + ENTRIES)],
+    }
+    if workflow:
+        config["publish_mode"] = "editorial_workflow"
+    return config
+
+
+def config_yaml(config: dict) -> str:
+    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)

@@ -1,0 +1,87 @@
+"""Each field as a Decap CMS widget: the form editors fill in at /admin/ (docs/editing.md).
+
+A kind's widget comes from WIDGETS, by the kind's class; the row adds its label, help,
+required flag, choices and pattern. A kind without an entry is edited as one line of text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import kinds
+from .spec import Field
+
+# Dates as the loader reads them: YYYY-MM-DD, no time.
+DATE_WIDGET = {
+    "widget": "datetime",
+    "date_format": "YYYY-MM-DD",
+    "time_format": False,
+    "format": "YYYY-MM-DD",
+}
+URL_PATTERN = ["^https?://", "an address starting with http:// or https://"]
+LONG_TEXT = 200  # text fields that may be longer than this get a box of several lines
+
+
+def _text(f: Field) -> dict:
+    widget = {"widget": "text" if (f.max_length or 0) > LONG_TEXT else "string"}
+    if f.pattern:
+        widget["pattern"] = [f"^(?:{f.pattern})$", f.pattern_words or "see the hint"]
+    return widget
+
+
+def _choices(f: Field) -> list[dict]:
+    return [{"label": str(f.labels.get(c, c)), "value": c} for c in f.choices]
+
+
+def _number(f: Field) -> dict:
+    widget: dict = {"widget": "number", "value_type": "float"}
+    if f.minimum is not None:
+        widget["min"] = f.minimum
+    return widget
+
+
+WIDGETS: dict[type, Callable[[Field], dict]] = {
+    kinds.Text: _text,
+    kinds.TextList: lambda f: {
+        "widget": "list",
+        "field": {"name": "item", "label": f.label, "widget": "string"},
+    },
+    kinds.Choice: lambda f: {"widget": "select", "options": _choices(f)},
+    kinds.ChoiceList: lambda f: {"widget": "select", "multiple": True, "options": _choices(f)},
+    kinds.Number: _number,
+    kinds.Boolean: lambda f: {"widget": "boolean", "default": False},
+    kinds.Date: lambda f: dict(DATE_WIDGET),
+    kinds.Currency: lambda f: {
+        "widget": "string",
+        "pattern": ["^[A-Z]{3}$", "a three-letter ISO 4217 code such as CAD"],
+    },
+    # no dates: on demand
+    kinds.Start: lambda f: {
+        "widget": "list",
+        "field": {"name": "date", "label": "Start date", **DATE_WIDGET},
+    },
+    kinds.Url: lambda f: {"widget": "string", "pattern": URL_PATTERN},
+    kinds.Skills: lambda f: {
+        "widget": "list",
+        "summary": "{{fields.name}}",
+        "fields": [
+            {"name": "name", "label": "Name", "widget": "string"},
+            {
+                "name": "uri",
+                "label": "Address in the framework",
+                "widget": "string",
+                "required": False,
+                "hint": "Where the skill is defined, such as an ESCO skill's address.",
+                "pattern": URL_PATTERN,
+            },
+        ],
+    },
+}
+
+
+def widget(f: Field) -> dict:
+    """The Decap CMS widget for the field `f`."""
+    made = WIDGETS.get(type(f.kind), _text)(f)
+    # Booleans are never required: a file that leaves one out would block saving.
+    required = f.required and not isinstance(f.kind, kinds.Boolean)
+    return {"name": f.name, "label": f.label, **made, "required": required, "hint": f.help}

@@ -1,0 +1,224 @@
+"""The local backend of the editor at /admin/: Decap CMS's proxy protocol (`POST /api/v1`
+with `{action, params}`, as decap-server speaks it), answered from the content folder.
+
+Only `catalogue serve` on a loopback address turns it on. Beyond decap-server, it refuses
+requests from other origins and other host names, saves an entry only if the loader finds
+no error in it (the file on disk is then untouched), writes each file in one move, and
+never reads or writes outside the collection and media folders.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from collections.abc import Callable
+from pathlib import PurePosixPath
+
+from ..content.store import ContentStore, StoreError
+from ..exports.decap import ENTRIES, MEDIA
+
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
+MAX_BODY = 20 * 1024 * 1024  # a media file's base64 with room to spare
+MEDIA_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
+
+
+class Refused(ValueError):
+    """A request answered 422 with `{"error": <its text>}`."""
+
+
+def refusal(request, origin: str) -> tuple[int, str] | None:
+    """Why a request to the API may not be carried out (status, message), or None.
+    Another site's page can make a browser POST here; it cannot make it say our Origin,
+    nor, for a JSON body, skip the preflight this server never answers."""
+    host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
+    if host not in LOOPBACK:
+        return 403, f"the editor's backend answers on localhost only, not {request.host}"
+    if request.headers.get("Origin") != origin:
+        return 403, "requests must come from the editor's own page"
+    if request.mimetype != "application/json":
+        return 415, "expected a JSON body (Content-Type: application/json)"
+    if (request.content_length or 0) > MAX_BODY:
+        return 413, f"the request is over {MAX_BODY // 1024 // 1024} MB"
+    return None
+
+
+def entry_item(store: ContentStore, relative: str, data: bytes | None) -> dict:
+    text = None if data is None else data.decode("utf-8", errors="replace")
+    sha = None if data is None else hashlib.sha256(data).hexdigest()
+    return {"data": text, "file": {"path": relative, "id": sha}}
+
+
+def media_item(relative: str, data: bytes) -> dict:
+    return {
+        "id": hashlib.sha256(data).hexdigest(),
+        "content": base64.b64encode(data).decode(),
+        "encoding": "base64",
+        "path": relative,
+        "name": PurePosixPath(relative).name,
+    }
+
+
+def text_param(params: dict, name: str) -> str:
+    value = params.get(name)
+    if not isinstance(value, str) or not value:
+        raise Refused(f'"params.{name}" is required')
+    return value
+
+
+def within(relative: str, folder: str, suffixes: tuple[str, ...]) -> str:
+    """`relative` if it is a file directly in `folder` with one of `suffixes`."""
+    path = PurePosixPath(relative)
+    if path.parent.as_posix() != folder or not path.name.lower().endswith(suffixes):
+        raise Refused(f"{relative}: the editor works on {folder}/*{'|'.join(suffixes)} only")
+    return relative
+
+
+class Backend:
+    """The actions, each taking the request's params and giving the answer's JSON."""
+
+    def __init__(self, store: ContentStore):
+        self.store = store
+        self.actions: dict[str, Callable[[dict], object]] = {
+            "info": self.info,
+            "entriesByFolder": self.entries_by_folder,
+            "entriesByFiles": self.entries_by_files,
+            "getEntry": self.get_entry,
+            "persistEntry": self.persist_entry,
+            "deleteFile": self.delete_file,
+            "deleteFiles": self.delete_files,
+            "getMedia": self.get_media,
+            "getMediaFile": self.get_media_file,
+            "persistMedia": self.persist_media,
+        }
+
+    def answer(self, body) -> tuple[int, object]:
+        """The status and JSON answer to a request body."""
+        try:
+            if not isinstance(body, dict) or not isinstance(body.get("action"), str):
+                raise Refused('"action" is required')
+            action = self.actions.get(body["action"])
+            if action is None:
+                raise Refused(f"Unknown action {body['action']}")
+            params = body.get("params")
+            if action != self.info:
+                if not isinstance(params, dict):
+                    raise Refused('"params" is required')
+                text_param(params, "branch")
+            return 200, action(params or {})
+        except (Refused, StoreError) as exc:
+            return 422, {"error": str(exc)}
+        except OSError as exc:  # the disk, not the request: the old file is still whole
+            return 503, {"error": f"could not save: {exc.strerror or exc}; nothing was changed"}
+
+    def info(self, params: dict) -> dict:
+        return {
+            "repo": self.store.root.resolve().name,
+            "publish_modes": ["simple"],
+            "type": "local_fs",
+        }
+
+    def entries_by_folder(self, params: dict) -> list[dict]:
+        folder = text_param(params, "folder").strip("/")
+        within(f"{folder}/x.md", ENTRIES, (".md",))
+        extension = params.get("extension") or "md"
+        return [
+            entry_item(self.store, self.store.relative(path), path.read_bytes())
+            for path in self.store.list(folder, "." + str(extension).lstrip("."), 1)
+        ]
+
+    def entries_by_files(self, params: dict) -> list[dict]:
+        files = params.get("files")
+        if not isinstance(files, list):
+            raise Refused('"params.files" is required')
+        out = []
+        for file in files:
+            relative = within(str((file or {}).get("path", "")), ENTRIES, (".md",))
+            out.append(entry_item(self.store, relative, self.store.read(relative)))
+        return out
+
+    def get_entry(self, params: dict) -> dict:
+        relative = within(text_param(params, "path"), ENTRIES, (".md",))
+        return entry_item(self.store, relative, self.store.read(relative))
+
+    def persist_entry(self, params: dict) -> dict:
+        files = params.get("dataFiles") or ([params["entry"]] if params.get("entry") else [])
+        if not isinstance(files, list) or not files:
+            raise Refused('"params" must contain at least one of [entry, dataFiles]')
+        writes = []
+        for file in files:
+            if (
+                not isinstance(file, dict)
+                or not isinstance(file.get("raw"), str)
+                or not file["raw"]
+            ):
+                raise Refused('"params.dataFiles[0].raw" is not allowed to be empty')
+            old = within(str(file.get("path", "")), ENTRIES, (".md",))
+            new = within(str(file.get("newPath") or old), ENTRIES, (".md",))
+            self.store.resolve(new)
+            errors = [
+                p for p in self.store.entry_problems(new, file["raw"]) if p.severity == "error"
+            ]
+            if errors:  # what `catalogue check` would say; nothing is written
+                raise Refused("; ".join(map(str, errors)))
+            writes.append((old, new, file["raw"]))
+        for asset in params.get("assets") or []:
+            self.persist_media({"asset": asset})
+        for old, new, raw in writes:
+            self.store.write(new, raw.encode("utf-8"))
+            if new != old:
+                self.store.delete(old)
+        return {"message": "entry persisted"}
+
+    def delete_file(self, params: dict) -> dict:
+        return self.delete_files({"paths": [text_param(params, "path")]})
+
+    def delete_files(self, params: dict) -> dict:
+        paths = params.get("paths")
+        if not isinstance(paths, list) or not paths:
+            raise Refused('"params.paths" does not contain 1 required value(s)')
+        checked = [self.deletable(str(p)) for p in paths]
+        for relative in checked:
+            self.store.delete(relative)
+        return {"message": f"deleted {len(checked)} file(s)"}
+
+    def deletable(self, relative: str) -> str:
+        folder = PurePosixPath(relative).parent.as_posix()
+        return (
+            within(relative, MEDIA, MEDIA_TYPES)
+            if folder == MEDIA
+            else within(relative, ENTRIES, (".md",))
+        )
+
+    def get_media(self, params: dict) -> list[dict]:
+        folder = text_param(params, "mediaFolder").strip("/")
+        if folder != MEDIA:
+            raise Refused(f"{folder}: media are kept in {MEDIA}/")
+        return [
+            media_item(self.store.relative(p), p.read_bytes())
+            for p in self.store.list(MEDIA, "", 1)
+            if p.name.lower().endswith(MEDIA_TYPES)
+        ]
+
+    def get_media_file(self, params: dict) -> dict:
+        relative = within(text_param(params, "path"), MEDIA, MEDIA_TYPES)
+        data = self.store.read(relative)
+        if data is None:
+            raise Refused(f"{relative}: no such file")
+        return media_item(relative, data)
+
+    def persist_media(self, params: dict) -> dict:
+        asset = params.get("asset")
+        if not isinstance(asset, dict):
+            raise Refused('"params.asset" is required')
+        relative = within(str(asset.get("path", "")), MEDIA, MEDIA_TYPES)
+        if asset.get("encoding") != "base64" or not isinstance(asset.get("content"), str):
+            raise Refused('"params.asset.content" must be base64')
+        try:
+            data = base64.b64decode(asset["content"], validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise Refused('"params.asset.content" must be base64') from exc
+        if not data:
+            raise Refused('"params.asset.content" is not allowed to be empty')
+        self.store.write(relative, data)
+        return media_item(relative, data)

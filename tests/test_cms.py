@@ -1,0 +1,405 @@
+"""The editor at /admin/: its config from the field table, the local backend's protocol and
+everything it refuses, and where it exists at all."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+
+import pytest
+import yaml
+
+from catalogue.fields import Field, extra_field
+from catalogue.fields.documents import json_schema
+from catalogue.fields.kinds import TEXT
+from catalogue.web import create_app
+
+from .conftest import DATA
+
+ORIGIN = "http://localhost"
+ENTRY = DATA / "search" / "credentials" / "alpha-data.md"
+
+
+@pytest.fixture()
+def content(tmp_path):
+    folder = tmp_path / "content"
+    shutil.copytree(DATA / "search", folder)
+    return folder
+
+
+@pytest.fixture()
+def editor(content, tmp_path):
+    app = create_app(content, index_dir=tmp_path / "index", cms_api=True)
+    client = app.test_client()
+
+    def call(action: str, origin: str = ORIGIN, **params):
+        body = {"action": action, "params": {"branch": "main", **params}}
+        response = client.post("/api/v1", json=body, headers={"Origin": origin})
+        return response.status_code, response.get_json()
+
+    call.client = client
+    return call
+
+
+def test_info_and_listing(editor, content):
+    status, info = editor("info")
+    assert status == 200 and info == {
+        "repo": "content",
+        "publish_modes": ["simple"],
+        "type": "local_fs",
+    }
+    status, entries = editor("entriesByFolder", folder="credentials", extension="md", depth=1)
+    assert status == 200
+    assert [e["file"]["path"] for e in entries] == sorted(
+        f"credentials/{p.name}" for p in (content / "credentials").glob("*.md")
+    )
+    assert entries[0]["data"] == (content / "credentials" / "alpha-data.md").read_text()
+    status, files = editor("entriesByFiles", files=[{"path": "credentials/alpha-data.md"}])
+    assert files[0]["data"].startswith("---\ntitle: Data Literacy")
+
+
+def test_get_entry_says_when_there_is_none(editor):
+    assert editor("getEntry", path="credentials/alpha-data.md")[1]["data"].startswith("---")
+    status, missing = editor("getEntry", path="credentials/new-one.md")
+    assert status == 200 and missing == {
+        "data": None,
+        "file": {"path": "credentials/new-one.md", "id": None},
+    }
+
+
+def persist(editor, path: str, raw: str, **extra):
+    options = {"commitMessage": "Create", "useWorkflow": False, "status": "draft"}
+    files = [{"path": path, "slug": path.rsplit("/", 1)[-1][:-3], "raw": raw, **extra}]
+    return editor("persistEntry", dataFiles=files, assets=[], options=options)
+
+
+def test_persist_writes_a_valid_entry_and_the_site_shows_it(editor, content):
+    raw = ENTRY.read_text().replace("Data Literacy for Managers", "Data Literacy Refresher")
+    assert persist(editor, "credentials/data-refresher.md", raw) == (
+        200,
+        {"message": "entry persisted"},
+    )
+    assert (content / "credentials" / "data-refresher.md").read_text() == raw
+    assert not [p for p in (content / "credentials").iterdir() if p.name.startswith(".")]
+
+
+def test_an_invalid_entry_is_refused_with_the_catalogues_message(editor, content):
+    target = content / "credentials" / "alpha-data.md"
+    before = target.read_bytes()
+    raw = before.decode().replace("delivery: online", "delivery: remote")
+    status, answer = persist(editor, "credentials/alpha-data.md", raw)
+    assert status == 422
+    assert answer["error"].startswith("credentials/alpha-data.md:")
+    assert "delivery: expected one of online, in-person, hybrid; got 'remote'" in answer["error"]
+    assert target.read_bytes() == before  # untouched
+    status, answer = persist(editor, "credentials/Bad Name.md", before.decode())
+    assert status == 422 and "does not make a valid slug" in answer["error"]
+
+
+def test_renaming_moves_the_file(editor, content):
+    raw = ENTRY.read_text()
+    status, _ = persist(
+        editor, "credentials/alpha-data.md", raw, newPath="credentials/alpha-renamed.md"
+    )
+    assert status == 200
+    assert not (content / "credentials" / "alpha-data.md").exists()
+    assert (content / "credentials" / "alpha-renamed.md").read_text() == raw
+
+
+def test_a_failed_write_leaves_the_old_file(editor, content, monkeypatch):
+    target = content / "credentials" / "alpha-data.md"
+    before = target.read_bytes()
+
+    def broken(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken)
+    status, answer = persist(
+        editor, "credentials/alpha-data.md", before.decode().replace("Managers", "All")
+    )
+    assert (status, answer) == (503, {"error": "could not save: disk full; nothing was changed"})
+    assert target.read_bytes() == before
+    assert [p.name for p in (content / "credentials").iterdir() if p.name.startswith(".")] == []
+
+
+def test_delete(editor, content):
+    options = {"commitMessage": "Delete"}
+    status, _ = editor("deleteFiles", paths=["credentials/alpha-data.md"], options=options)
+    assert status == 200 and not (content / "credentials" / "alpha-data.md").exists()
+    status, _ = editor("deleteFile", path="credentials/beta-safety.md", options=options)
+    assert status == 200 and not (content / "credentials" / "beta-safety.md").exists()
+    assert editor("deleteFiles", paths=[], options=options)[0] == 422
+    assert editor("deleteFiles", paths=["site.toml"], options=options)[0] == 422
+    assert (content / "site.toml").exists()
+
+
+def test_media(editor, content):
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+    asset = {
+        "path": "media/logo.png",
+        "content": base64.b64encode(png).decode(),
+        "encoding": "base64",
+    }
+    status, stored = editor("persistMedia", asset=asset, options={"commitMessage": "Upload"})
+    assert status == 200 and stored["path"] == "media/logo.png" and stored["name"] == "logo.png"
+    assert (content / "media" / "logo.png").read_bytes() == png
+    status, listed = editor("getMedia", mediaFolder="media")
+    assert [m["path"] for m in listed] == ["media/logo.png"]
+    assert base64.b64decode(listed[0]["content"]) == png
+    assert editor("getMediaFile", path="media/logo.png")[1]["content"] == asset["content"]
+    assert editor("getMediaFile", path="media/nope.png")[0] == 422
+    script = {**asset, "path": "media/page.html"}
+    assert editor("persistMedia", asset=script, options={"commitMessage": "x"})[0] == 422
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../site.toml",
+        "credentials/../../outside.md",
+        "/etc/passwd",
+        "credentials/../site.toml",
+        "site.toml",
+        "credentials/sub/deeper.md",
+        "C:/credentials/x.md",
+    ],
+)
+def test_paths_that_lead_out_are_refused(editor, path, tmp_path):
+    status, answer = editor("getEntry", path=path)
+    assert status == 422 and "error" in answer
+    status, _ = persist(editor, path, ENTRY.read_text())
+    assert status == 422
+    assert not (tmp_path / "outside.md").exists()
+
+
+def test_a_link_out_of_the_folder_is_refused(editor, content, tmp_path):
+    outside = tmp_path / "outside.md"
+    outside.write_text("secret")
+    (content / "credentials" / "linked.md").symlink_to(outside)
+    status, answer = editor("getEntry", path="credentials/linked.md")
+    assert status == 422 and "outside the content folder" in answer["error"]
+    status, _ = persist(editor, "credentials/linked.md", ENTRY.read_text())
+    assert status == 422 and outside.read_text() == "secret"
+    (content / "media").symlink_to(tmp_path)
+    asset = {"path": "media/x.png", "content": "AAAA", "encoding": "base64"}
+    assert editor("persistMedia", asset=asset, options={"commitMessage": "x"})[0] == 422
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_bad_requests_get_422_with_a_message(editor):
+    client = editor.client
+    post = lambda body: client.post("/api/v1", json=body, headers={"Origin": ORIGIN})  # noqa: E731
+    assert post({}).get_json() == {"error": '"action" is required'}
+    assert post({"action": "nope", "params": {"branch": "m"}}).get_json() == {
+        "error": "Unknown action nope"
+    }
+    assert post({"action": "getEntry", "params": {"path": "x"}}).get_json() == {
+        "error": '"params.branch" is required'
+    }
+    assert post({"action": "getEntry"}).status_code == 422
+    status, answer = persist(editor, "credentials/alpha-data.md", "")
+    assert status == 422 and "not allowed to be empty" in answer["error"]
+
+
+def test_other_origins_hosts_and_bodies_are_refused(editor, content):
+    client = editor.client
+    raw = ENTRY.read_text().replace("Managers", "Everyone")
+    body = {
+        "action": "persistEntry",
+        "params": {
+            "branch": "main",
+            "dataFiles": [{"path": "credentials/alpha-data.md", "slug": "alpha-data", "raw": raw}],
+            "assets": [],
+            "options": {"commitMessage": "x", "useWorkflow": False, "status": "draft"},
+        },
+    }
+    before = (content / "credentials" / "alpha-data.md").read_text()
+    refused = [
+        client.post("/api/v1", json=body, headers={"Origin": "https://evil.example"}),
+        client.post("/api/v1", json=body),  # no Origin
+        client.post(
+            "/api/v1", data=json.dumps(body), content_type="text/plain", headers={"Origin": ORIGIN}
+        ),
+        # a name that resolves to this machine (DNS rebinding) is not loopback
+        client.post(
+            "/api/v1",
+            json=body,
+            base_url="http://rebound.example",
+            headers={"Origin": "http://rebound.example"},
+        ),
+    ]
+    assert [r.status_code for r in refused] == [403, 403, 415, 403]
+    assert all("error" in r.get_json() for r in refused)
+    assert (content / "credentials" / "alpha-data.md").read_text() == before
+    ok = client.post("/api/v1", json=body, headers={"Origin": ORIGIN})
+    assert ok.status_code == 200
+
+
+def test_no_backend_unless_asked_and_no_editor_without_one(content, tmp_path):
+    app = create_app(content, index_dir=tmp_path / "index")
+    client = app.test_client()
+    response = client.post("/api/v1", json={"action": "info"}, headers={"Origin": ORIGIN})
+    assert response.status_code in (404, 405)
+    assert client.get("/admin/").status_code == 404
+    assert client.get("/admin/config.yml").status_code == 404
+    assert client.get("/admin/decap-cms.js").status_code == 404
+
+
+def config_of(client) -> dict:
+    response = client.get("/admin/config.yml")
+    assert response.status_code == 200 and response.mimetype == "text/yaml"
+    return yaml.safe_load(response.get_data(as_text=True))
+
+
+def test_the_form_covers_every_field_of_the_schema(editor):
+    config = config_of(editor.client)
+    assert config["backend"] == {"name": "proxy", "proxy_url": "/api/v1", "branch": "main"}
+    (collection,) = config["collections"]
+    assert collection["folder"] == "credentials" and collection["format"] == "frontmatter"
+    assert collection["preview_path"] == "credentials/{{slug}}/"
+    widgets = {w["name"]: w for w in collection["fields"]}
+    schema = json_schema()
+    assert list(widgets) == [*schema["properties"], "body"]
+    for name, prop in schema["properties"].items():
+        required = name in schema["required"] and widgets[name]["widget"] != "boolean"
+        assert widgets[name]["required"] is required, name
+        assert widgets[name]["hint"] == prop["description"], name
+        choices = prop.get("enum") or prop.get("items", {}).get("enum")
+        if choices:
+            assert [o["value"] for o in widgets[name]["options"]] == choices, name
+        if "pattern" in prop and widgets[name]["widget"] == "string":
+            assert widgets[name]["pattern"][0] == prop["pattern"], name
+    assert widgets["delivery"]["options"][1] == {"label": "In person", "value": "in-person"}
+    assert widgets["language"]["multiple"] is True
+    assert [f["name"] for f in widgets["skills"]["fields"]] == ["name", "uri"]
+    assert widgets["updated"]["date_format"] == "YYYY-MM-DD"
+    assert widgets["body"]["widget"] == "markdown"
+
+
+def test_a_new_field_is_in_the_form_with_no_other_edit(content, tmp_path):
+    row = Field("funding", TEXT, False, "Who pays for it.", "Provincial grant")
+    with extra_field(row):
+        app = create_app(content, index_dir=tmp_path / "index", cms_api=True)
+        widgets = config_of(app.test_client())["collections"][0]["fields"]
+    assert {
+        "name": "funding",
+        "widget": "string",
+        "required": False,
+        "hint": "Who pays for it.",
+    }.items() <= next(w for w in widgets if w["name"] == "funding").items()
+
+
+def test_the_editor_page_has_its_own_policy_and_others_keep_theirs(editor):
+    client = editor.client
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-eval'" in policy and "frame-ancestors 'none'" in policy
+    assert '<script src="/admin/decap-cms.js"></script>' in page.get_data(as_text=True)
+    with client.get("/admin/decap-cms.js") as script:
+        assert script.status_code == 200 and script.mimetype == "text/javascript"
+    assert client.get("/admin/decap-cms.js.map").status_code == 404
+    home = client.get("/").headers["Content-Security-Policy"]
+    assert "unsafe-eval" not in home and "script-src 'self';" in home
+
+
+HOSTED = """
+[cms]
+backend = "github"
+repo = "college/catalogue"
+branch = "live"
+editorial_workflow = true
+"""
+
+
+def test_hosted_editing_config(content, tmp_path):
+    with (content / "site.toml").open("a") as file:
+        file.write(HOSTED)
+    client = create_app(content, index_dir=tmp_path / "index").test_client()
+    config = config_of(client)
+    assert config["backend"] == {"name": "github", "repo": "college/catalogue", "branch": "live"}
+    assert config["publish_mode"] == "editorial_workflow"
+    assert config["collections"][0]["folder"] == "content/credentials"
+    policy = client.get("/admin/").headers["Content-Security-Policy"]
+    assert "connect-src 'self' blob: https://api.github.com" in policy
+    assert client.post("/api/v1", json={"action": "info"}).status_code in (404, 405)
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (
+            'backend = "bitbucket"\nrepo = "a/b"',
+            "cms.backend: expected one of github, gitlab, gitea",
+        ),
+        ('backend = "github"\nrepo = "nope"', "cms.repo: expected the repository as owner/name"),
+        ('backend = "gitlab"\nrepo = "a/b"', "cms.app_id: gitlab signs editors in"),
+        (
+            'backend = "gitea"\nrepo = "a/b"\napp_id = "x"\neditorial_workflow = true',
+            "cms.editorial_workflow: Decap CMS offers no editorial workflow on Gitea",
+        ),
+    ],
+)
+def test_bad_cms_settings_are_named(content, setting, message):
+    from catalogue.content import load
+
+    with (content / "site.toml").open("a") as file:
+        file.write(f"\n[cms]\n{setting}\n")
+    catalogue = load(content)
+    assert any(message in str(e) for e in catalogue.errors), [str(e) for e in catalogue.errors]
+    assert catalogue.site.cms.backend == ""
+
+
+def test_a_static_build_has_the_editor_only_with_a_git_host(content, tmp_path):
+    from catalogue.build import freeze
+
+    from .static_site import netlify_headers
+
+    plain = tmp_path / "plain"
+    freeze(content, plain, "https://college.example/micro/")
+    assert not (plain / "admin").exists()
+    with (content / "site.toml").open("a") as file:
+        file.write(HOSTED)
+    out = tmp_path / "hosted"
+    freeze(content, out, "https://college.example/micro/")
+    config = yaml.safe_load((out / "admin" / "config.yml").read_text())
+    assert config["backend"]["name"] == "github"
+    assert config["site_url"] == "https://college.example/micro"
+    assert '<script src="/micro/admin/decap-cms.js">' in (out / "admin" / "index.html").read_text()
+    assert (out / "admin" / "decap-cms.js").stat().st_size > 1_000_000
+    assert not list(out.rglob("*.map")) and not (out / "api" / "v1").exists()
+    headers = (out / "_headers").read_text()
+    editor = "/micro/admin/*\n  Content-Security-Policy: default-src 'self'; script-src 'self' "
+    assert editor + "'unsafe-eval'" in headers
+    strict = [block for block in headers.split("\n/") if "'unsafe-eval'" not in block]
+    assert any(
+        block.startswith("micro/search/*\n  Content-Security-Policy: default-src")
+        for block in strict
+    )
+    assert "X-Frame-Options" in netlify_headers(out)
+    assert "m#^/micro/admin/#" in (out / ".htaccess").read_text()
+    assert "location /micro/admin/ {" in (out / "nginx.conf.example").read_text()
+
+
+def test_the_bundle_is_checked_and_a_missing_one_is_explained(content, tmp_path, monkeypatch):
+    from catalogue.build import BuildError, freeze
+    from catalogue.web import decap
+
+    with pytest.raises(RuntimeError, match="does not match its pinned integrity hash"):
+        decap.install(b"not the tarball")
+    assert decap.wanted("decap-cms.js") and decap.wanted("1077.decap-cms.js")
+    assert not decap.wanted("decap-cms.js.map") and not decap.wanted("cms.js")
+    monkeypatch.setenv(decap.DIR_SETTING, str(tmp_path / "nowhere"))
+    client = create_app(content, index_dir=tmp_path / "index", cms_api=True).test_client()
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    assert "The editor is not installed" in page.get_data(as_text=True)
+    assert "bash scripts/install" in page.get_data(as_text=True)
+    with (content / "site.toml").open("a") as file:
+        file.write(HOSTED)
+    with pytest.raises(
+        BuildError, match="Decap CMS 3.16.3 is not installed: run bash scripts/install"
+    ):
+        freeze(content, tmp_path / "out", "https://college.example/")

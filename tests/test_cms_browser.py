@@ -1,0 +1,130 @@
+"""An editor at /admin/ in Chromium, against `catalogue serve`: the real Decap CMS creates,
+edits and deletes an entry, the Markdown file follows, the site shows it, and an invalid
+value is refused with the catalogue's own message."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from catalogue.content import load
+
+from .conftest import DATA
+from .static_site import free_port, start_server
+
+SLUG = "forklift-safety-refresher"
+
+
+@pytest.fixture()
+def served(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "search", content)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    proc = start_server(
+        [sys.executable, "-m", "catalogue.cli", "serve", "--content", str(content), "--port",
+         str(port)],
+        base, {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+    )  # fmt: skip
+    yield content, base
+    proc.terminate()
+    log = proc.communicate(timeout=30)[0]
+    assert "Traceback" not in log, log
+
+
+def status_of(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def page_text(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode()
+
+
+def eventually(check, seconds: float = 20) -> None:
+    """Wait for the live reload to take a change in (it looks every second or so)."""
+    end = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > end:
+            raise AssertionError("the site did not show the change")
+        time.sleep(0.3)
+
+
+def publish(page) -> None:
+    page.get_by_role("button", name="Publish").first.click()
+    page.get_by_text("Publish now").click()
+
+
+def test_an_editor_creates_edits_and_deletes_an_entry(served, browser):
+    content, base = served
+    path = content / "credentials" / f"{SLUG}.md"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("dialog", lambda dialog: dialog.accept())  # "are you sure?" before deleting
+    page.goto(base + "admin/")
+    page.get_by_role("button", name="Login").click()
+    page.wait_for_url("**/#/collections/credentials", timeout=30_000)
+    page.get_by_text("Data Literacy for Managers").first.wait_for(timeout=20_000)
+
+    # create
+    page.goto(base + "admin/#/collections/credentials/new")
+    field = lambda name: page.locator(f'[id^="{name}-field"]').first  # noqa: E731
+    field("title").wait_for(timeout=20_000)
+    field("title").fill("Forklift Safety Refresher")
+    field("summary").fill("Operate a counterbalance forklift safely: checks, loads and people.")
+    field("issuer").fill("Gamma School")
+    field("delivery").focus()
+    page.keyboard.type("In person")
+    page.keyboard.press("Enter")
+    field("hours").fill("12")
+    field("weeks").fill("2")
+    field("cost").fill("180")
+    page.get_by_role("button", name="Add skills").click()
+    page.locator('[id^="name-field"]').last.fill("Pre-use forklift inspection")
+    field("assessment").fill("A supervised practical on the training floor, checklist signed.")
+    publish(page)
+    page.wait_for_url(f"**/entries/{SLUG}", timeout=20_000)
+    eventually(path.exists)
+    catalogue = load(content)
+    assert catalogue.errors == []
+    entry = catalogue.get(SLUG)
+    assert (entry.delivery, entry.hours, entry.cost) == ("in-person", 12, 180)
+    assert [s.name for s in entry.skills] == ["Pre-use forklift inspection"]
+    check = subprocess.run(
+        [sys.executable, "-m", "catalogue.cli", "check", str(content)],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0 and ", 0 errors," in check.stdout
+    eventually(lambda: status_of(f"{base}credentials/{SLUG}/") == 200)
+
+    # edit
+    field("hours").fill("14")
+    publish(page)
+    eventually(lambda: "hours: 14" in path.read_text())
+    eventually(lambda: ">14</dd>" in page_text(f"{base}credentials/{SLUG}/"))
+
+    # an invalid value: the catalogue's message, and the file as it was
+    before = path.read_text()
+    field("hours").fill("0")
+    publish(page)
+    message = page.get_by_text("hours: must be more than 0; got 0")
+    message.wait_for(timeout=20_000)
+    assert f"credentials/{SLUG}.md:" in message.inner_text()
+    assert path.read_text() == before
+
+    # delete
+    page.get_by_role("button", name="Delete entry").click()
+    eventually(lambda: not path.exists())
+    eventually(lambda: status_of(f"{base}credentials/{SLUG}/") == 404)
+    page.close()
