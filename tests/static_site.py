@@ -296,3 +296,24 @@ def start_server(
                 output = proc.communicate()[0]
                 raise RuntimeError(f"{command[0]} did not start:\n{output}") from None
             time.sleep(0.2)
+
+
+@contextmanager
+def catalogue_serve(content: Path, cache: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`catalogue serve` over the content folder `content` on a free port, as an editor runs
+    it: yield its address and process; on the way out, stop it (unless the caller did, to
+    read its output) and refuse a traceback in what it printed."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    proc = start_server(
+        [sys.executable, "-m", "catalogue.cli", "serve", "--content", str(content), "--port",
+         str(port)],
+        base, {**os.environ, "XDG_CACHE_HOME": str(cache)},
+    )  # fmt: skip
+    try:
+        yield base, proc
+    finally:
+        if proc.returncode is None:
+            proc.terminate()
+            log = proc.communicate(timeout=30)[0]
+            assert "Traceback" not in log, log

@@ -4,6 +4,7 @@ everything it refuses, and where it exists at all."""
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
 import shutil
@@ -98,6 +99,101 @@ def test_an_invalid_entry_is_refused_with_the_catalogues_message(editor, content
     assert status == 422 and "does not make a valid slug" in answer["error"]
 
 
+def test_a_save_never_replaces_another_entry(editor, content):
+    beta = content / "credentials" / "beta-safety.md"
+    before = beta.read_text()
+    raw = ENTRY.read_text()
+    # renamed onto another entry, also in another case, or created over one
+    renamed = persist(
+        editor, "credentials/alpha-data.md", raw, newPath="credentials/beta-safety.md"
+    )
+    assert (
+        renamed[0] == 422
+        and "credentials/beta-safety.md already has the slug" in renamed[1]["error"]
+    )
+    options = {"commitMessage": "Create", "useWorkflow": False, "status": "draft", "newEntry": True}
+    files = [{"path": "credentials/beta-safety.md", "slug": "beta-safety", "raw": raw}]
+    created = editor("persistEntry", dataFiles=files, assets=[], options=options)
+    assert created[0] == 422
+    assert beta.read_text() == before and (content / "credentials" / "alpha-data.md").exists()
+    # a file of the same slug deeper down: the loader would call it a duplicate
+    (content / "credentials" / "archive").mkdir()
+    (content / "credentials" / "archive" / "gamma-new.md").write_text(raw)
+    files = [{"path": "credentials/gamma-new.md", "slug": "gamma-new", "raw": raw}]
+    assert editor("persistEntry", dataFiles=files, assets=[], options=options)[0] == 422
+    assert not (content / "credentials" / "gamma-new.md").exists()
+    # case alone does not make a new name, nor does an upper-case suffix
+    assert (
+        persist(editor, "credentials/alpha-data.md", raw, newPath="credentials/Alpha-Data.md")[0]
+        == 422
+    )
+    assert persist(editor, "credentials/upper.MD", raw)[0] == 422
+
+
+def test_a_save_may_not_take_another_entrys_ctid(editor, content):
+    pinned = "ce-0f8b2c1e-6a0d-4c4e-9a3b-2d1e5f7a9c01"
+    beta = content / "credentials" / "beta-safety.md"
+    beta.write_text(beta.read_text().replace("---\n", f"---\nctid: {pinned}\n", 1))
+    raw = ENTRY.read_text().replace("---\n", f"---\nctid: {pinned}\n", 1)
+    status, answer = persist(editor, "credentials/alpha-data.md", raw)
+    assert status == 422
+    assert answer["error"] == (
+        "credentials/alpha-data.md:2: ctid: credentials/beta-safety.md has the same CTID; "
+        "each entry needs its own (remove the field to have one derived)"
+    )
+    assert persist(editor, "credentials/beta-safety.md", beta.read_text())[0] == 200
+
+
+def test_malformed_requests_are_422_not_500(editor):
+    options = {"commitMessage": "x"}
+    assert editor("entriesByFiles", files=["x", 1])[0] == 422
+    # a lone surrogate, which JSON can carry and UTF-8 cannot
+    for params in (
+        {"path": "credentials/\ud800.md"},
+        {"dataFiles": [{"path": "credentials/alpha-data.md", "raw": "---\ntitle: \ud800\n"}]},
+    ):
+        action = "persistEntry" if "dataFiles" in params else "getEntry"
+        body = json.dumps({"action": action, "params": {"branch": "main", **params}})
+        response = editor.client.post(
+            "/api/v1", data=body, content_type="application/json", headers={"Origin": ORIGIN}
+        )
+        assert response.status_code == 422 and "error" in response.get_json()
+    assert editor("deleteFiles", paths=[{"a": 1}], options=options)[0] == 422
+    assert (
+        editor(
+            "persistMedia",
+            asset={"path": "media/sub\\x.png", "content": "AAAA", "encoding": "base64"},
+            options=options,
+        )[0]
+        == 422
+    )
+    assert (
+        editor(
+            "persistMedia",
+            asset={"path": "media/.hidden.png", "content": "AAAA", "encoding": "base64"},
+            options=options,
+        )[0]
+        == 422
+    )
+
+
+def test_a_body_over_the_limit_is_refused_even_in_chunks(editor):
+    from catalogue.web.cmsapi import MAX_BODY
+
+    body = b'{"action": "info", "pad": "' + b"x" * (MAX_BODY + 1) + b'"}'
+    response = editor.client.post(
+        "/api/v1",
+        input_stream=io.BytesIO(body),  # no Content-Length: sent in chunks
+        environ_overrides={"wsgi.input_terminated": True},  # as the server marks chunked bodies
+        headers={
+            "Origin": ORIGIN,
+            "Content-Type": "application/json",
+            "Transfer-Encoding": "chunked",
+        },
+    )
+    assert response.status_code == 413 and "over 20 MB" in response.get_json()["error"]
+
+
 def test_renaming_moves_the_file(editor, content):
     raw = ENTRY.read_text()
     status, _ = persist(
@@ -119,7 +215,7 @@ def test_a_failed_write_leaves_the_old_file(editor, content, monkeypatch):
     status, answer = persist(
         editor, "credentials/alpha-data.md", before.decode().replace("Managers", "All")
     )
-    assert (status, answer) == (503, {"error": "could not save: disk full; nothing was changed"})
+    assert (status, answer) == (503, {"error": "the content folder refused: disk full"})
     assert target.read_bytes() == before
     assert [p.name for p in (content / "credentials").iterdir() if p.name.startswith(".")] == []
 

@@ -4,7 +4,6 @@ value is refused with the catalogue's own message."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import pytest
 from catalogue.content import load
 
 from .conftest import DATA
-from .static_site import free_port, start_server
+from .static_site import catalogue_serve
 
 SLUG = "forklift-safety-refresher"
 
@@ -26,17 +25,8 @@ SLUG = "forklift-safety-refresher"
 def served(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(DATA / "search", content)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/"
-    proc = start_server(
-        [sys.executable, "-m", "catalogue.cli", "serve", "--content", str(content), "--port",
-         str(port)],
-        base, {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
-    )  # fmt: skip
-    yield content, base
-    proc.terminate()
-    log = proc.communicate(timeout=30)[0]
-    assert "Traceback" not in log, log
+    with catalogue_serve(content, tmp_path / "cache") as (base, _):
+        yield content, base
 
 
 def status_of(url: str) -> int:

@@ -3,17 +3,15 @@ search), a broken one raises the content-error banner, and fixing it clears the 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from .conftest import DEMO
-from .static_site import free_port, start_server
+from .static_site import catalogue_serve
 
 SLUG = "agri-dairy-herd-health-records"
 
@@ -22,17 +20,8 @@ SLUG = "agri-dairy-herd-health-records"
 def served(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(DEMO, content)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/"
-    proc = start_server(
-        [sys.executable, "-m", "catalogue.cli", "serve", "--content", str(content), "--port",
-         str(port)],
-        base, {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
-    )  # fmt: skip
-    yield content, base, proc
-    proc.terminate()
-    log = proc.communicate(timeout=30)[0]
-    assert "Traceback" not in log, log
+    with catalogue_serve(content, tmp_path / "cache") as (base, proc):
+        yield content, base, proc
 
 
 def edit(path: Path, pattern: str, replacement: str) -> None:
@@ -68,6 +57,7 @@ def test_edits_show_up_in_the_open_page(served, browser):
     page.close()
     proc.terminate()
     log = proc.communicate(timeout=30)[0]
+    assert "Traceback" not in log, log
     # each reload read only the file that changed and updated the index in place
     reloads = re.findall(r"reloaded in [\d.]+ s \((\w+) the index\): read (\d+) file", log)
     assert reloads and all(how == "updated" and n == "1" for how, n in reloads), log

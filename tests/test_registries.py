@@ -261,3 +261,54 @@ def test_vendored_schemas_say_where_they_come_from():
     for folder in ("openbadges", "elm", "ctdl"):
         readme = (SCHEMAS / folder / "README.md").read_text(encoding="utf-8")
         assert re.search(r"\b[0-9a-f]{40}\b|https://", readme), folder
+
+
+def test_two_entries_with_one_ctid_are_an_error(tmp_path):
+    from catalogue.content import load
+
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "search", content)
+    pinned = "ce-0f8b2c1e-6a0d-4c4e-9a3b-2d1e5f7a9c01"
+    for slug in ("alpha-data", "beta-safety"):
+        entry = content / "credentials" / f"{slug}.md"
+        entry.write_text(entry.read_text().replace("---\n", f"---\nctid: {pinned}\n", 1))
+    (error,) = load(content).errors
+    assert str(error) == (
+        f"{content}/credentials/beta-safety.md:2: ctid: {content}/credentials/alpha-data.md "
+        "has the same CTID; each entry needs its own (remove the field to have one derived)"
+    )
+
+
+def test_with_a_base_url_identifiers_do_not_follow_the_host(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "search", content)
+    settings = content / "site.toml"  # a key of its own goes before the [tables]
+    settings.write_text('base_url = "https://college.example/micro/"\n' + settings.read_text())
+    client = create_app(content, index_dir=tmp_path / "index").test_client()
+    graphs = [
+        json.loads(client.get("/api/credentials/alpha-data.ctdl.json", base_url=base).get_data())
+        for base in ("http://localhost/", "http://10.0.0.7:8000/", "https://www.college.example/")
+    ]
+    credentials = [graph["@graph"][0] for graph in graphs]
+    assert len({c["ceterms:ctid"] for c in credentials}) == 1
+    assert {c["ceterms:subjectWebpage"] for c in credentials} == {
+        "https://college.example/micro/credentials/alpha-data/"
+    }
+    badge = json.loads(client.get("/api/credentials/alpha-data.ob3.json").get_data())
+    assert badge["id"] == "https://college.example/micro/api/credentials/alpha-data.ob3.json"
+
+
+def test_an_organisation_has_one_ctid_whether_it_issues_or_endorses(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "search", content)
+    entry = content / "credentials" / "alpha-data.md"
+    text = entry.read_text()
+    issuer = next(line for line in text.splitlines() if line.startswith("issuer:"))
+    name = issuer.split(":", 1)[1].strip()
+    other = content / "credentials" / "delta-care.md"
+    other.write_text(other.read_text().replace("partners:\n", f"partners:\n  - {name}\n", 1))
+    graph = json.loads(
+        create_app(content, index_dir=tmp_path / "i").test_client().get("/api/ctdl.json").get_data()
+    )
+    named = [n for n in graph["@graph"] if n.get("ceterms:name", {}).get("en") == name]
+    assert len(named) == 1 and named[0]["@type"] == "ceterms:CredentialOrganization"

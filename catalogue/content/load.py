@@ -110,6 +110,7 @@ def load(path: str | os.PathLike = "content", cache: FileCache | None = None) ->
             continue
         seen[entry.slug] = str(file)
         catalogue.entries.append(entry)
+    catalogue.errors += duplicate_ctids(catalogue.entries)
     if cache is not None:  # forget files that are gone
         for key in set(cache) - {str(f) for f in files} - {"site.toml"}:
             del cache[key]
@@ -138,3 +139,30 @@ def _markdown_files(folder: Path, errors: list[ContentError]) -> list[Path]:
                 continue
             found.append(file)
     return found
+
+
+SAME_CTID = (
+    "{other} has the same CTID; each entry needs its own (remove the field to have one derived)"
+)
+
+
+def duplicate_ctids(entries: list[Credential]) -> list[ContentError]:
+    """A CTID names one credential in the Registry: an entry copied from another must not
+    keep the other's."""
+    first: dict[str, str] = {}
+    errors = []
+    for entry in sorted(entries, key=lambda e: e.path):
+        if not entry.ctid:
+            continue
+        if entry.ctid in first:
+            errors.append(
+                ContentError(
+                    entry.path,
+                    entry.lines.get("ctid", 1),
+                    "ctid",
+                    SAME_CTID.format(other=first[entry.ctid]),
+                )
+            )
+        else:
+            first[entry.ctid] = entry.path
+    return errors

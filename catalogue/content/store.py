@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from .entry import parse_file
 from .errors import ContentError
+from .load import SAME_CTID
 from .settings import load_site
 
 
@@ -85,14 +86,26 @@ class ContentStore:
             path.unlink()
 
     def entry_problems(self, relative: str, text: str) -> list[ContentError]:
-        """What `catalogue check` would say of `text` saved as the entry `relative`:
-        its errors and warnings, at the lines of `text`, named by `relative`."""
+        """What `catalogue check` would say of `text` saved as the entry `relative`: its
+        errors and warnings, at the lines of `text`, named by `relative`; and an error if
+        another entry has its CTID."""
         name = PurePosixPath(relative).name
         site = load_site(self.root, [])
         with tempfile.TemporaryDirectory() as scratch:
             path = Path(scratch) / name
             path.write_text(text, encoding="utf-8")
-            _, problems = parse_file(path, site)
-        return [
-            ContentError(relative, p.line, p.field, p.message, p.severity) for p in problems
-        ]
+            entry, problems = parse_file(path, site)
+        problems = [ContentError(relative, p.line, p.field, p.message, p.severity) for p in problems]
+        if entry is not None and entry.ctid:
+            folder = PurePosixPath(relative).parts[0]
+            for other in self.list(folder, ".md", depth=8):
+                if self.relative(other) == relative:
+                    continue
+                if entry.ctid in other.read_text(encoding="utf-8", errors="replace"):
+                    found, _ = parse_file(other, site)
+                    if found is not None and found.ctid == entry.ctid:
+                        message = SAME_CTID.format(other=self.relative(other))
+                        line = entry.lines.get("ctid", 1)
+                        problems.append(ContentError(relative, line, "ctid", message))
+                        break
+        return problems

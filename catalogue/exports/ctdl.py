@@ -44,6 +44,8 @@ LABELS = {
     "costType:Tuition": "Tuition",
     "credentialStat:Active": "Active",
 }
+# The duration profile's words for the learning hours, in the entry's language.
+HOURS = {"en": "{} learning hours", "fr": "{} heures d’apprentissage"}
 SCHEMES = {
     "credentialStat": ("CredentialStatus", "Credential Status"),
     "deliveryType": ("Delivery", "Delivery Type"),
@@ -109,7 +111,9 @@ def credential(entry: Credential, publisher: Publisher) -> tuple[dict, list[dict
             {
                 "@type": "ceterms:DurationProfile",
                 "ceterms:exactDuration": f"P{number_label(entry.weeks)}W",
-                "ceterms:description": {"en": f"{number_label(entry.hours)} learning hours"},
+                "ceterms:description": {
+                    lang: HOURS.get(lang, HOURS["en"]).format(number_label(entry.hours))
+                },
             }
         ],
         "ceterms:estimatedCost": [

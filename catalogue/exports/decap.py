@@ -33,10 +33,14 @@ def git_backend(cms: Cms) -> dict:
     return backend
 
 
-def api_origin(cms: Cms) -> str:
-    """The origin the editor's page talks to for the git host (its CSP allows it)."""
-    parts = urlsplit(cms.api_root or API_ROOTS[cms.backend])
-    return f"{parts.scheme}://{parts.netloc}"
+def api_origins(cms: Cms) -> list[str]:
+    """The origins the editor's page talks to for the git host (its CSP allows them): the
+    API, and for GitLab and Gitea the server that hands out sign-in tokens (PKCE)."""
+    addresses = [cms.api_root or API_ROOTS[cms.backend]]
+    if cms.backend in ("gitlab", "gitea") and cms.base_url:
+        addresses.append(cms.base_url)
+    origins = [f"{p.scheme}://{p.netloc}" for p in map(urlsplit, addresses)]
+    return list(dict.fromkeys(origins))
 
 
 def collection(folder: str) -> dict:

@@ -68,16 +68,16 @@ def web_resource(address: str) -> dict:
 
 def organisation(party: Party, lang: str) -> dict:
     node = {
-        "@id": node_id("org", f"{party.url}#{party.name}"),
+        "@id": node_id("org", party.ctid),
         "@type": "Organisation",
         "legalName": {lang: party.name},
         "homepage": web_resource(party.url),
     }
     place = country(party.country)
     if place:
-        address = {"@id": node_id("address", party.url), "@type": "Address", "countryCode": place}
+        address = {"@id": node_id("address", party.ctid), "@type": "Address", "countryCode": place}
         node["location"] = {
-            "@id": node_id("location", party.url),
+            "@id": node_id("location", party.ctid),
             "@type": "Location",
             "address": address,
         }

@@ -4,13 +4,13 @@ organisations behind an entry, the kind of credential it awards, and stable iden
 from __future__ import annotations
 
 import json
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from typing import Protocol
 
 from ..content.organisations import Organisation
 from ..content.settings import Site
+from ..content.slugs import sort_key
 from ..model import Credential
 
 
@@ -56,8 +56,7 @@ DEFAULT_TYPE = ("MicroCredential", "MicroCredential")
 
 def folded(text: str) -> str:
     """`text` in lower case without accents: how credential words are looked up."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    return " ".join(sort_key(text).split())
 
 
 def credential_type(entry: Credential) -> tuple[str, str] | None:
@@ -80,7 +79,6 @@ class Party:
 
     name: str
     url: str  # its own web site, else its page in the catalogue
-    own_url: bool  # False: `url` is the catalogue's page
     country: str  # ISO 3166 alpha-2, from site.toml, else the site's country
     email: str
     ctid: str
@@ -100,10 +98,10 @@ class Publisher:
         return Party(
             name=name,
             url=url,
-            own_url=bool(known.url),
             country=known.country or self.site.country.upper(),
             email=known.email,
-            ctid=known.ctid or derived_ctid(url),
+            # from its own address, or its name: the same whether it issues or endorses
+            ctid=known.ctid or derived_ctid(known.url or f"organisation:{name}"),
         )
 
     def ctid(self, entry: Credential) -> str:

@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 from ..content.store import ContentStore, StoreError
 from ..exports.decap import ENTRIES, MEDIA
 
-LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
 MAX_BODY = 20 * 1024 * 1024  # a media file's base64 with room to spare
 MEDIA_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
 
@@ -29,8 +29,9 @@ class Refused(ValueError):
 
 def refusal(request, origin: str) -> tuple[int, str] | None:
     """Why a request to the API may not be carried out (status, message), or None.
-    Another site's page can make a browser POST here; it cannot make it say our Origin,
-    nor, for a JSON body, skip the preflight this server never answers."""
+    Another site's page can make a browser POST here, but not with our Origin, nor with a
+    JSON body unless a CORS preflight allows it, which this server never does. (Programs
+    on this machine can say what they like: loopback keeps out web pages, not local users.)"""
     host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
     if host not in LOOPBACK:
         return 403, f"the editor's backend answers on localhost only, not {request.host}"
@@ -43,7 +44,7 @@ def refusal(request, origin: str) -> tuple[int, str] | None:
     return None
 
 
-def entry_item(store: ContentStore, relative: str, data: bytes | None) -> dict:
+def entry_item(relative: str, data: bytes | None) -> dict:
     text = None if data is None else data.decode("utf-8", errors="replace")
     sha = None if data is None else hashlib.sha256(data).hexdigest()
     return {"data": text, "file": {"path": relative, "id": sha}}
@@ -66,14 +67,6 @@ def text_param(params: dict, name: str) -> str:
     return value
 
 
-def within(relative: str, folder: str, suffixes: tuple[str, ...]) -> str:
-    """`relative` if it is a file directly in `folder` with one of `suffixes`."""
-    path = PurePosixPath(relative)
-    if path.parent.as_posix() != folder or not path.name.lower().endswith(suffixes):
-        raise Refused(f"{relative}: the editor works on {folder}/*{'|'.join(suffixes)} only")
-    return relative
-
-
 class Backend:
     """The actions, each taking the request's params and giving the answer's JSON."""
 
@@ -92,6 +85,24 @@ class Backend:
             "persistMedia": self.persist_media,
         }
 
+    def within(self, relative: object, folder: str, suffixes: tuple[str, ...]) -> str:
+        """`relative` if it names a file directly in `folder` (no link out of it, no hidden
+        name) ending with one of `suffixes` (entries: exactly .md, as the loader reads)."""
+        relative = str(relative)
+        path = PurePosixPath(relative)
+        name = path.name if folder == ENTRIES else path.name.lower()
+        if (
+            "\\" in relative
+            or path.parent.as_posix() != folder
+            or name.startswith(".")
+            or not name.endswith(suffixes)
+        ):
+            raise Refused(f"{relative}: the editor works on {folder}/*{'|'.join(suffixes)} only")
+        inside = self.store.resolve(folder).resolve()
+        if not self.store.resolve(relative).resolve().is_relative_to(inside):
+            raise Refused(f"{relative}: leads outside {folder}/")
+        return relative
+
     def answer(self, body) -> tuple[int, object]:
         """The status and JSON answer to a request body."""
         try:
@@ -108,8 +119,10 @@ class Backend:
             return 200, action(params or {})
         except (Refused, StoreError) as exc:
             return 422, {"error": str(exc)}
-        except OSError as exc:  # the disk, not the request: the old file is still whole
-            return 503, {"error": f"could not save: {exc.strerror or exc}; nothing was changed"}
+        except (UnicodeError, TypeError, AttributeError) as exc:  # a value of the wrong shape
+            return 422, {"error": f"malformed request: {exc}"}
+        except OSError as exc:  # the disk, not the request: a file being saved is still whole
+            return 503, {"error": f"the content folder refused: {exc.strerror or exc}"}
 
     def info(self, params: dict) -> dict:
         return {
@@ -120,11 +133,13 @@ class Backend:
 
     def entries_by_folder(self, params: dict) -> list[dict]:
         folder = text_param(params, "folder").strip("/")
-        within(f"{folder}/x.md", ENTRIES, (".md",))
+        if folder != ENTRIES:
+            raise Refused(f"{folder}: the editor works on {ENTRIES}/ only")
         extension = params.get("extension") or "md"
         return [
-            entry_item(self.store, self.store.relative(path), path.read_bytes())
+            entry_item(self.store.relative(path), path.read_bytes())
             for path in self.store.list(folder, "." + str(extension).lstrip("."), 1)
+            if path.resolve().is_relative_to(self.store.resolve(ENTRIES).resolve())
         ]
 
     def entries_by_files(self, params: dict) -> list[dict]:
@@ -133,18 +148,21 @@ class Backend:
             raise Refused('"params.files" is required')
         out = []
         for file in files:
-            relative = within(str((file or {}).get("path", "")), ENTRIES, (".md",))
-            out.append(entry_item(self.store, relative, self.store.read(relative)))
+            if not isinstance(file, dict):
+                raise Refused('"params.files" must hold {path} objects')
+            relative = self.within(file.get("path", ""), ENTRIES, (".md",))
+            out.append(entry_item(relative, self.store.read(relative)))
         return out
 
     def get_entry(self, params: dict) -> dict:
-        relative = within(text_param(params, "path"), ENTRIES, (".md",))
-        return entry_item(self.store, relative, self.store.read(relative))
+        relative = self.within(text_param(params, "path"), ENTRIES, (".md",))
+        return entry_item(relative, self.store.read(relative))
 
     def persist_entry(self, params: dict) -> dict:
         files = params.get("dataFiles") or ([params["entry"]] if params.get("entry") else [])
         if not isinstance(files, list) or not files:
             raise Refused('"params" must contain at least one of [entry, dataFiles]')
+        creating = bool((params.get("options") or {}).get("newEntry"))
         writes = []
         for file in files:
             if (
@@ -153,9 +171,10 @@ class Backend:
                 or not file["raw"]
             ):
                 raise Refused('"params.dataFiles[0].raw" is not allowed to be empty')
-            old = within(str(file.get("path", "")), ENTRIES, (".md",))
-            new = within(str(file.get("newPath") or old), ENTRIES, (".md",))
-            self.store.resolve(new)
+            old = self.within(file.get("path", ""), ENTRIES, (".md",))
+            new = self.within(file.get("newPath") or old, ENTRIES, (".md",))
+            if creating or new != old:
+                self.refuse_taken(new, None if creating else old)
             errors = [
                 p for p in self.store.entry_problems(new, file["raw"]) if p.severity == "error"
             ]
@@ -170,6 +189,15 @@ class Backend:
                 self.store.delete(old)
         return {"message": "entry persisted"}
 
+    def refuse_taken(self, new: str, old: str | None) -> None:
+        """Refuse a new or renamed entry whose slug another file has: the loader reads
+        every folder below credentials/, and on some disks case does not tell names apart."""
+        slug = PurePosixPath(new).stem.casefold()
+        for path in self.store.list(ENTRIES, ".md", depth=8):
+            relative = self.store.relative(path)
+            if path.stem.casefold() == slug and relative != old:
+                raise Refused(f"{new}: {relative} already has the slug '{path.stem}'")
+
     def delete_file(self, params: dict) -> dict:
         return self.delete_files({"paths": [text_param(params, "path")]})
 
@@ -183,12 +211,9 @@ class Backend:
         return {"message": f"deleted {len(checked)} file(s)"}
 
     def deletable(self, relative: str) -> str:
-        folder = PurePosixPath(relative).parent.as_posix()
-        return (
-            within(relative, MEDIA, MEDIA_TYPES)
-            if folder == MEDIA
-            else within(relative, ENTRIES, (".md",))
-        )
+        if PurePosixPath(relative).parent.as_posix() == MEDIA:
+            return self.within(relative, MEDIA, MEDIA_TYPES)
+        return self.within(relative, ENTRIES, (".md",))
 
     def get_media(self, params: dict) -> list[dict]:
         folder = text_param(params, "mediaFolder").strip("/")
@@ -201,7 +226,7 @@ class Backend:
         ]
 
     def get_media_file(self, params: dict) -> dict:
-        relative = within(text_param(params, "path"), MEDIA, MEDIA_TYPES)
+        relative = self.within(text_param(params, "path"), MEDIA, MEDIA_TYPES)
         data = self.store.read(relative)
         if data is None:
             raise Refused(f"{relative}: no such file")
@@ -211,7 +236,7 @@ class Backend:
         asset = params.get("asset")
         if not isinstance(asset, dict):
             raise Refused('"params.asset" is required')
-        relative = within(str(asset.get("path", "")), MEDIA, MEDIA_TYPES)
+        relative = self.within(asset.get("path", ""), MEDIA, MEDIA_TYPES)
         if asset.get("encoding") != "base64" or not isinstance(asset.get("content"), str):
             raise Refused('"params.asset.content" must be base64')
         try:

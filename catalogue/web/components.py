@@ -8,6 +8,7 @@ from typing import NamedTuple
 from flask import current_app, has_request_context, render_template, request
 from markupsafe import Markup, escape
 
+from ..exports.jsonld import item_list
 from ..facets import FACETS, FACETS_BY_NAME, RANGE_FILTERS
 from ..fields import FIELDS, Field, LiveSequence, number_label
 from ..i18n import (
@@ -17,7 +18,9 @@ from ..i18n import (
 )
 from ..model import Credential
 from ..search import (
+    PAGE_SIZE,
     SearchRequest,
+    SearchResults,
     highlight_terms,
 )
 from .language import _, current_lang, label_for, local_formats, pgettext, url_lang
@@ -270,3 +273,15 @@ class LanguageLink(NamedTuple):
     lang: str
     name: str
     url: str
+
+
+def results_item_list(results: SearchResults) -> Markup:
+    """A page of results as a schema.org ItemList, entries at their pages in the page's
+    language."""
+    host = request.host_url.rstrip("/")
+    return item_list(
+        results.entries,
+        (results.page - 1) * PAGE_SIZE + 1,
+        results.total,
+        lambda slug: host + page_url("entry", slug=slug),
+    )

@@ -16,11 +16,12 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ...content.store import ContentStore
-from ...exports.decap import api_origin, config_yaml, decap_config
+from ...exports.decap import api_origins, config_yaml, decap_config
 from .. import decap
-from ..cmsapi import Backend, refusal
+from ..cmsapi import MAX_BODY, Backend, refusal
 from ..components import static_build
 from ..state import site
 
@@ -70,6 +71,13 @@ def cms_api():
     if refused:
         status, message = refused
         return jsonify({"error": message}), status
+    # A body sent in chunks has no Content-Length: read no more than the limit of it.
+    request.max_content_length = MAX_BODY
+    try:
+        if len(request.get_data()) >= MAX_BODY:
+            raise RequestEntityTooLarge()
+    except RequestEntityTooLarge:
+        return jsonify({"error": f"the request is over {MAX_BODY // 2**20} MB"}), 413
     body = request.get_json(silent=True)
     status, answer = Backend(ContentStore(site().content_dir)).answer(body)
     return jsonify(answer), status
@@ -79,7 +87,7 @@ def admin_csp() -> str:
     """The editor page's policy: Decap compiles its schemas (eval), styles itself inline
     and shows uploads as blob: images; and it talks to the git host, if there is one."""
     cms = site().catalogue.site.cms
-    host = f" {api_origin(cms)}" if cms.backend and editing() == "git" else ""
+    host = " " + " ".join(api_origins(cms)) if cms.backend and editing() == "git" else ""
     return (
         "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
         f"img-src 'self' data: blob: https:; connect-src 'self' blob:{host}; "

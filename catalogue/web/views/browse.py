@@ -17,10 +17,10 @@ from ...search import (
 )
 from ..components import (
     related_facets,
+    results_item_list,
 )
 from ..state import site
 from ..urls import search_url
-from .registries import results_item_list
 
 
 def browse_index():

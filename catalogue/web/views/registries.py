@@ -6,15 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from flask import Flask, Response, abort, request, url_for
-from markupsafe import Markup
+from flask import Flask, Response, abort, current_app, request, url_for
 
 from ...exports import ctdl, elm, openbadges
-from ...exports.jsonld import item_list
 from ...exports.registry import EXTENSIONS, Publisher, dumps
-from ...search import PAGE_SIZE, SearchResults
+from ..components import static_build
 from ..state import site
-from ..urls import page_url
 
 # Each form: its media type, one entry's document, and the whole catalogue's.
 FORMS: dict[str, tuple[str, Callable, Callable]] = {
@@ -24,41 +21,41 @@ FORMS: dict[str, tuple[str, Callable, Callable]] = {
 }
 
 
+def public_url(endpoint: str, **values) -> str:
+    """An absolute address in the site's default language: under site.toml's `base_url`
+    when it sets one, so a live server names the same identifiers as the static build
+    whatever Host a request came with; else where the site is served (a static build's
+    base URL)."""
+    if current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        values["lang"] = ""  # the default language, at the site's root
+    base = site().catalogue.site.base_url
+    if not base or static_build():
+        return url_for(endpoint, _external=True, **values)
+    return base.rstrip("/") + url_for(endpoint, **values)[len(request.script_root) :]
+
+
 class SiteAddresses:
-    """The exports' addresses: absolute, under the address the site is served at (the
-    build's base URL when frozen), and in the site's default language."""
+    """The exports' addresses (see `public_url`)."""
 
     def entry(self, slug: str) -> str:
-        return url_for("entry", slug=slug, lang="", _external=True)
+        return public_url("entry", slug=slug)
 
     def export(self, slug: str, form: str) -> str:
-        return url_for(f"api_entry_{form}", slug=slug, _external=True)
+        return public_url(f"api_entry_{form}", slug=slug)
 
     def browse(self, facet: str, value: str) -> str:
         slug = site().browse_slug.get(facet, {}).get(value)
         if slug:
-            return url_for("browse", facet=facet, value=slug, lang="", _external=True)
-        return url_for("search", lang="", _external=True) + "?" + urlencode({facet: value})
+            return public_url("browse", facet=facet, value=slug)
+        return public_url("search") + "?" + urlencode({facet: value})
 
     def pathway(self, name: str) -> str | None:
         slug = site().pathway_slug.get(name)
-        return url_for("pathway", slug=slug, lang="", _external=True) if slug else None
+        return public_url("pathway", slug=slug) if slug else None
 
 
 def publisher() -> Publisher:
     return Publisher(site().catalogue.site, SiteAddresses())
-
-
-def results_item_list(results: SearchResults) -> Markup:
-    """A page of results as a schema.org ItemList, entries at their pages in the page's
-    language."""
-    host = request.host_url.rstrip("/")
-    return item_list(
-        results.entries,
-        (results.page - 1) * PAGE_SIZE + 1,
-        results.total,
-        lambda slug: host + page_url("entry", slug=slug),
-    )
 
 
 def published():

@@ -18,11 +18,11 @@ from ...search import (
 )
 from ..components import (
     chips,
+    results_item_list,
     static_build,
 )
 from ..state import site, static_settings
 from ..urls import browse_url, facet_links, search_url
-from .registries import results_item_list
 
 
 def home():
