@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from ..fields import FIELDS
+from ..fields.occupations import code_problem
 from ..model import Credential
 from .checks import framework_checks
 from .errors import ContentError
@@ -103,6 +104,12 @@ def parse_file(
         slug=slug, path=where, body=body, body_html=body_html, body_text=body_text, **values
     )
     entry.lines = field_lines
+    for occupation in entry.occupations:
+        wrong = code_problem(occupation, site.occupation_scheme)
+        if wrong:
+            problems.append(ContentError(where, occupation.line, "occupations", wrong))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
     entry.checks = framework_checks(entry, site.policy)
     for check in entry.checks:
         if not check.ok:

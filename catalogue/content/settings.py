@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from ..facets import FACETS_BY_NAME
+from ..fields.occupations import OCCUPATION_SCHEMES
 from ..i18n import SOURCE_LANGUAGE, interface_languages
 from .countries import ALPHA3
 from .errors import ContentError
@@ -70,6 +71,10 @@ class Site:
     logo: str = ""  # an image in the content folder, shown beside the name
     theme: str = ""  # a folder of templates/ and static/ that override the defaults
     facets: tuple[str, ...] = ()  # which filters show, in this order; empty means all
+    occupation_scheme: str = "NOC 2021"  # the scheme of the `occupations` field's codes
+    # the pages that may show /embed/ in a frame, as origins (https://college.example);
+    # empty: any page
+    embed_origins: tuple[str, ...] = ()
     policy: Policy = field(default_factory=Policy)
     colours: Colours = field(default_factory=Colours)
     cms: Cms = field(default_factory=Cms)
@@ -291,6 +296,18 @@ def load_site(content_dir: Path, errors: list[ContentError]) -> Site:
             ContentError(str(path), _line_of(text, key, "cms"), f"cms.{key}", message)
         ),
     )
+    if "occupation_scheme" in site and site["occupation_scheme"] not in OCCUPATION_SCHEMES:
+        known = ", ".join(OCCUPATION_SCHEMES)
+        problem("occupation_scheme", f"expected one of {known}; got {site['occupation_scheme']!r}")
+        del site["occupation_scheme"]
+    for origin in site.get("embed_origins", ()):
+        if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d+)?|\*", origin):
+            problem(
+                "embed_origins",
+                f"expected origins such as https://college.example (no path); got {origin!r}",
+            )
+            del site["embed_origins"]
+            break
     if site.get("theme") and not (content_dir / site["theme"]).is_dir():
         problem("theme", f"no folder {site['theme']!r} in the content folder")
         del site["theme"]

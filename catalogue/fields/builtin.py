@@ -16,6 +16,7 @@ from .kinds import (
     TEXT_LIST,
     URL,
 )
+from .occupations import OCCUPATIONS
 from .spec import FacetSpec, Field, Range, Sort
 
 # Credential Engine's identifier: "ce-" and a UUID, lower case (CTDL's ceterms:ctid).
@@ -339,6 +340,19 @@ BUILTIN: tuple[Field, ...] = (
         "in the Atom feed, newest first.",
         "2026-10-14",
         sorts=(Sort("updated", N_("Recently updated"), 5, descending=True),),
+        **_OWN_PLACE,
+    ),
+    Field(
+        "occupations",
+        OCCUPATIONS,
+        False,
+        "Careers it prepares for: text, or `{code, name}` with a code from the site's "
+        "occupation scheme (site.toml `occupation_scheme`, NOC 2021 by default: five "
+        "digits, such as 72410).",
+        ["Automotive service technicians"],
+        label=N_("Careers"),
+        boost=1.0,
+        facet=FacetSpec(N_("Career"), place=12),
         **_OWN_PLACE,
     ),
     Field(
