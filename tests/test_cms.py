@@ -144,6 +144,38 @@ def test_a_save_may_not_take_another_entrys_ctid(editor, content):
     assert persist(editor, "credentials/beta-safety.md", beta.read_text())[0] == 200
 
 
+PATHWAY = """---
+title: Certificate in Applied Data Work
+issuer: Alpha College
+summary: Two micro-credentials add up to a certificate.
+requires:
+  - alpha-data
+  - gamma-cloud
+---
+The body.
+"""
+
+
+def test_pathways_are_edited_and_checked_too(editor, content):
+    status, answer = persist(
+        editor, "pathways/data-work.md", PATHWAY.replace("gamma-cloud", "gamma")
+    )
+    assert status == 422
+    assert (
+        answer["error"]
+        == "pathways/data-work.md:7: requires: 'gamma' names no entry in credentials/"
+    )
+    assert not (content / "pathways" / "data-work.md").exists()
+    assert persist(editor, "pathways/data-work.md", PATHWAY) == (
+        200,
+        {"message": "entry persisted"},
+    )
+    status, listed = editor("entriesByFolder", folder="pathways", extension="md", depth=1)
+    assert [e["file"]["path"] for e in listed] == ["pathways/data-work.md"]
+    moved = persist(editor, "pathways/data-work.md", PATHWAY, newPath="credentials/data-work.md")
+    assert moved[0] == 422
+
+
 def test_malformed_requests_are_422_not_500(editor):
     options = {"commitMessage": "x"}
     assert editor("entriesByFiles", files=["x", 1])[0] == 422
@@ -352,8 +384,12 @@ def config_of(client) -> dict:
 def test_the_form_covers_every_field_of_the_schema(editor):
     config = config_of(editor.client)
     assert config["backend"] == {"name": "proxy", "proxy_url": "/api/v1", "branch": "main"}
-    (collection,) = config["collections"]
+    collection, pathways = config["collections"]
     assert collection["folder"] == "credentials" and collection["format"] == "frontmatter"
+    assert pathways["folder"] == "pathways" and pathways["preview_path"] == "pathways/{{slug}}/"
+    fields = {w["name"]: w for w in pathways["fields"]}
+    assert fields["requires"]["widget"] == "relation" and fields["requires"]["multiple"]
+    assert [f["name"] for f in fields["electives"]["fields"]] == ["choose", "from"]
     assert collection["preview_path"] == "credentials/{{slug}}/"
     widgets = {w["name"]: w for w in collection["fields"]}
     schema = json_schema()

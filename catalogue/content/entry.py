@@ -39,53 +39,9 @@ def parse_file(
             "letters, digits and hyphens (at most 80), e.g. data-literacy.md",
         )
     try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        return error(0, None, f"cannot read file: {exc.strerror}")
-    if len(raw) > MAX_FILE_BYTES:
-        return error(
-            1,
-            None,
-            f"file is {-(-len(raw) // 1024)} KB; the limit is {MAX_FILE_BYTES // 1024} KB: "
-            "shorten the description",
-        )
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]  # a byte-order mark from a Windows editor: harmless, drop it
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return error(
-            line,
-            None,
-            f"not UTF-8 (byte 0x{raw[exc.start]:02X}); save the file with UTF-8 encoding",
-        )
-    if "\x00" in text:
-        return error(
-            text[: text.index("\x00")].count("\n") + 1,
-            None,
-            "contains a NUL character; is this a binary file?",
-        )
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        return error(
-            1,
-            None,
-            "file is empty; an entry starts with a '---' line, its fields, "
-            "a closing '---' line, then the description",
-        )
-    lines = text.split("\n")
-    if lines[0].rstrip() != "---":
-        return error(1, None, "the first line must be '---', opening the front matter")
-    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
-    if close is None:
-        return error(
-            1,
-            None,
-            "front matter opened on line 1 is never closed: add a '---' line after the last field",
-        )
-    front = "\n".join(lines[1:close])
-    body = "\n".join(lines[close + 1 :])
+        front, body, close = read_document(file, "an entry")
+    except DocumentError as exc:
+        return error(exc.line, None, exc.message)
     values, field_problems = parse_front_matter(front, where, offset=2)
     problems.extend(field_problems)
     body_html, body_text = "", ""
@@ -119,3 +75,61 @@ def parse_file(
                 )
             )
     return entry, problems
+
+
+class DocumentError(ValueError):
+    """A file that is not a document of front matter and body: its line and why."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def read_document(file: Path, what: str) -> tuple[str, str, int]:
+    """A Markdown file's front matter, its body, and the index of the line closing the
+    front matter; DocumentError if it cannot be read as one (`what` names the kind of
+    file in the message)."""
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise DocumentError(0, f"cannot read file: {exc.strerror}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DocumentError(
+            1,
+            f"file is {-(-len(raw) // 1024)} KB; the limit is {MAX_FILE_BYTES // 1024} KB: "
+            "shorten the description",
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a byte-order mark from a Windows editor: harmless, drop it
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DocumentError(
+            line,
+            f"not UTF-8 (byte 0x{raw[exc.start]:02X}); save the file with UTF-8 encoding",
+        ) from None
+    if "\x00" in text:
+        raise DocumentError(
+            text[: text.index("\x00")].count("\n") + 1,
+            "contains a NUL character; is this a binary file?",
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise DocumentError(
+            1,
+            f"file is empty; {what} starts with a '---' line, its fields, "
+            "a closing '---' line, then the description",
+        )
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise DocumentError(1, "the first line must be '---', opening the front matter")
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+    if close is None:
+        raise DocumentError(
+            1,
+            "front matter opened on line 1 is never closed: add a '---' line after the last field",
+        )
+    front = "\n".join(lines[1:close])
+    body = "\n".join(lines[close + 1 :])
+    return front, body, close

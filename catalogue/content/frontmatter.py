@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from ..fields import FIELDS, FIELDS_BY_NAME, FieldError
+from ..fields import FIELDS, FIELDS_BY_NAME, Field, FieldError
 from ..fields.nodes import KIND_WORDS as _KIND_WORDS
 from ..fields.nodes import TAG as _TAG
 from .errors import ContentError
@@ -33,10 +34,12 @@ _ODD_CHAR = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00
 
 
 def parse_front_matter(
-    front: str, where: str, offset: int
+    front: str, where: str, offset: int, table: Sequence[Field] = FIELDS
 ) -> tuple[dict | None, list[ContentError]]:
-    """Convert front-matter text to field values; line numbers are shifted by `offset`."""
+    """Convert front-matter text to field values; line numbers are shifted by `offset`.
+    `table` is the fields a file of this kind has (an entry's by default)."""
     problems: list[ContentError] = []
+    by_name = FIELDS_BY_NAME if table is FIELDS else {f.name: f for f in table}
 
     def line_of(node: yaml.Node | None) -> int:
         return node.start_mark.line + offset if node is not None else offset - 1
@@ -75,7 +78,7 @@ def parse_front_matter(
                 offset - 1,
                 None,
                 "front matter is empty; required fields: "
-                + ", ".join(f.name for f in FIELDS if f.required),
+                + ", ".join(f.name for f in table if f.required),
             )
         ]
     if not isinstance(root, MappingNode):
@@ -111,9 +114,9 @@ def parse_front_matter(
             )
             continue
         lines[key] = line_of(key_node)
-        spec = FIELDS_BY_NAME.get(key)
+        spec = by_name.get(key)
         if spec is None:
-            hint = difflib.get_close_matches(key, FIELDS_BY_NAME, n=1, cutoff=0.6)
+            hint = difflib.get_close_matches(key, by_name, n=1, cutoff=0.6)
             hinted.update(hint)
             problems.append(
                 ContentError(
@@ -131,7 +134,7 @@ def parse_front_matter(
             problems.append(
                 ContentError(where, line_of(exc.node or value_node), key, _one_line(exc.message))
             )
-    for spec in FIELDS:
+    for spec in table:
         if spec.required and spec.name not in lines and spec.name not in hinted:
             problems.append(ContentError(where, offset - 1, spec.name, "required field is missing"))
     values["_lines"] = lines

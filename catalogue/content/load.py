@@ -14,6 +14,7 @@ from pathlib import Path
 from ..model import Credential
 from .entry import parse_file
 from .errors import ContentError
+from .pathwayfiles import PathwayFile, read_pathways
 from .settings import Site, load_site
 
 OUTSIDE_LINK = "link leads outside the content folder and is not followed; copy the file in instead"
@@ -29,6 +30,7 @@ class Catalogue:
     errors: list[ContentError] = field(default_factory=list)
     parsed: list[str] = field(default_factory=list)  # the files read by this load
     warnings: list[ContentError] = field(default_factory=list)
+    pathway_files: list[PathwayFile] = field(default_factory=list)  # pathways/*.md
 
     def published(self, drafts: bool = False) -> list[Credential]:
         """Return the entries to show: drafts only when asked for."""
@@ -111,6 +113,11 @@ def load(path: str | os.PathLike = "content", cache: FileCache | None = None) ->
         seen[entry.slug] = str(file)
         catalogue.entries.append(entry)
     catalogue.errors += duplicate_ctids(catalogue.entries)
+    # every entry file counts, one with errors too: its own errors say what to fix
+    catalogue.pathway_files, problems = read_pathways(
+        root / "pathways", {f.name[:-3] for f in files}
+    )
+    catalogue.errors += problems
     if cache is not None:  # forget files that are gone
         for key in set(cache) - {str(f) for f in files} - {"site.toml"}:
             del cache[key]

@@ -1,11 +1,25 @@
-"""Pathways: the larger credentials that entries stack into, and what each takes."""
+"""Pathways: the larger credentials that entries stack into, and what each takes.
+
+A pathway is either written as content (`pathways/<slug>.md`: what it requires and the
+electives to choose from) or, for a name an entry's `stacks_into` gives that no file
+describes, made from the entries that name it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import Credential
-from .slugs import sort_key, unique_slugs
+from .pathwayfiles import PathwayFile
+from .slugs import slugify, sort_key
+
+
+@dataclass(frozen=True)
+class Step:
+    """An entry a pathway names: `entry` is None while it is not published (a draft)."""
+
+    slug: str
+    title: str
+    entry: Credential | None
 
 
 @dataclass
@@ -13,33 +27,100 @@ class Pathway:
     """A larger credential and the micro-credentials that stack into it."""
 
     name: str
-    entries: list[Credential]
+    entries: list[Credential]  # the published ones, required first
+    required: list[Step] = field(default_factory=list)
+    electives: list[Step] = field(default_factory=list)
+    choose: int = 0  # how many of the electives count
+    source: PathwayFile | None = None  # the file that describes it, if one does
+
+    @property
+    def language(self) -> str:
+        if self.source and self.source.language:
+            return self.source.language
+        return self.entries[0].language[0] if self.entries else ""
+
+    def total(self, measure, most: bool = False) -> float:
+        """The sum of `measure` over what it takes: every required entry and the `choose`
+        electives with the least of it (or the most), leaving out what is not published."""
+        if not self.source:
+            return sum(measure(e) for e in self.entries)
+        required = sum(measure(s.entry) for s in self.required if s.entry)
+        options = sorted(measure(s.entry) for s in self.electives if s.entry)
+        picked = options[-self.choose :] if most else options[: self.choose]
+        return required + sum(picked)
 
     @property
     def hours(self) -> float:
-        return sum(e.hours for e in self.entries)
+        return self.total(lambda e: e.hours)
 
     @property
     def weeks(self) -> float:
-        return sum(e.weeks for e in self.entries)
+        return self.total(lambda e: e.weeks)
+
+    def span(self, name: str) -> tuple[float, float]:
+        """The least and the most total of `hours` or `weeks` it takes."""
+        measure = lambda e: getattr(e, name)  # noqa: E731
+        return self.total(measure), self.total(measure, most=True)
+
+    @property
+    def cost_spans(self) -> list[tuple[str, float, float]]:
+        """(currency, least, most) total cost in each currency the entries are priced in."""
+        spans = []
+        for currency in sorted({e.currency for e in self.entries}):
+            measure = lambda e, c=currency: e.cost if e.currency == c else 0  # noqa: E731
+            spans.append((currency, self.total(measure), self.total(measure, most=True)))
+        return spans
 
     @property
     def costs(self) -> list[tuple[float, str]]:
-        """The total cost in each currency the entries are priced in."""
-        totals: dict[str, float] = {}
-        for e in self.entries:
-            totals[e.currency] = totals.get(e.currency, 0) + e.cost
-        return sorted((amount, currency) for currency, amount in totals.items())
+        """The least total cost in each currency the entries are priced in."""
+        return [(least, currency) for currency, least, _ in self.cost_spans]
+
+    @property
+    def ranged(self) -> bool:
+        """Whether the electives chosen change the totals."""
+        return bool(self.source and self.electives)
+
+    @property
+    def unavailable(self) -> list[Step]:
+        return [s for s in self.required + self.electives if s.entry is None]
 
 
-def pathways(entries: list[Credential]) -> dict[str, Pathway]:
-    """Every larger credential named in `stacks_into`, by a stable slug of its name."""
+def pathways(
+    entries: list[Credential], files: list[PathwayFile], every: list[Credential] | None = None
+) -> dict[str, Pathway]:
+    """Every pathway by its slug: those written as files, then each other larger credential
+    that entries name in `stacks_into`. `entries` are the published ones; `every` (drafts
+    too) gives the titles of those not yet published."""
+    published = {e.slug: e for e in entries}
+    titles = {e.slug: e.title for e in (every or entries)}
+    found: dict[str, Pathway] = {}
+    for file in files:
+        step = lambda ref: Step(ref.slug, titles.get(ref.slug, ref.slug), published.get(ref.slug))  # noqa: E731
+        required = [step(ref) for ref in file.requires]
+        electives = [step(ref) for ref in file.electives.options] if file.electives else []
+        members = [s.entry for s in required + electives if s.entry]
+        choose = file.electives.choose if file.electives else 0
+        found[file.slug] = Pathway(file.title, members, required, electives, choose, file)
+    described = set(found) | {file.title for file in files}
     members: dict[str, list[Credential]] = {}
     for e in entries:
         for name in e.stacks_into:
-            members.setdefault(name, []).append(e)
-    names = unique_slugs(sorted(members, key=lambda n: (sort_key(n), n)), "pathway")
-    return {
-        slug: Pathway(name, sorted(members[name], key=lambda e: (sort_key(e.title), e.slug)))
-        for slug, name in names.items()
-    }
+            if name not in described:
+                members.setdefault(name, []).append(e)
+    for name in sorted(members, key=lambda n: (sort_key(n), n)):
+        base = slugify(name) or "pathway"
+        slug, n = base, 2
+        while slug in found:
+            slug, n = f"{base}-{n}", n + 1
+        ordered = sorted(members[name], key=lambda e: (sort_key(e.title), e.slug))
+        found[slug] = Pathway(name, ordered)
+    return found
+
+
+def pathway_names(found: dict[str, Pathway]) -> dict[str, str]:
+    """What `stacks_into` may say for each pathway, to its slug: its name, and for a
+    pathway written as a file, its slug too."""
+    names = {p.name: slug for slug, p in found.items()}
+    names.update({slug: slug for slug, p in found.items() if p.source})
+    return names

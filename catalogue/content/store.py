@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from .entry import parse_file
 from .errors import ContentError
 from .load import SAME_CTID
+from .pathwayfiles import read_pathways
 from .settings import load_site
 
 
@@ -95,7 +96,9 @@ class ContentStore:
             path = Path(scratch) / name
             path.write_text(text, encoding="utf-8")
             entry, problems = parse_file(path, site)
-        problems = [ContentError(relative, p.line, p.field, p.message, p.severity) for p in problems]
+        problems = [
+            ContentError(relative, p.line, p.field, p.message, p.severity) for p in problems
+        ]
         if entry is not None and entry.ctid:
             folder = PurePosixPath(relative).parts[0]
             for other in self.list(folder, ".md", depth=8):
@@ -109,3 +112,13 @@ class ContentStore:
                         problems.append(ContentError(relative, line, "ctid", message))
                         break
         return problems
+
+    def pathway_problems(self, relative: str, text: str) -> list[ContentError]:
+        """What `catalogue check` would say of `text` saved as the pathway `relative`."""
+        entries = {p.name[:-3] for p in self.list("credentials", ".md", depth=8)}
+        with tempfile.TemporaryDirectory() as scratch:
+            folder = Path(scratch) / "pathways"
+            folder.mkdir()
+            (folder / PurePosixPath(relative).name).write_text(text, encoding="utf-8")
+            _, problems = read_pathways(folder, entries)
+        return [ContentError(relative, p.line, p.field, p.message, p.severity) for p in problems]

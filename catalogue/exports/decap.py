@@ -7,11 +7,13 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from ..content.pathwayfiles import PATHWAY_FIELDS
 from ..content.settings import Cms
 from ..fields import FIELDS
 from ..fields.widgets import widget
 
-ENTRIES = "credentials"  # the collection's folder in the content folder
+ENTRIES = "credentials"  # the collections' folders in the content folder
+PATHWAYS = "pathways"
 MEDIA = "media"  # where the editor keeps uploaded images
 # Each git host's API, when [cms] names none.
 API_ROOTS = {
@@ -43,11 +45,24 @@ def api_origins(cms: Cms) -> list[str]:
     return list(dict.fromkeys(origins))
 
 
-def collection(folder: str) -> dict:
+# The body of an entry or a pathway: Markdown, with no images, since the site does not
+# publish media.
+BODY = {
+    "name": "body",
+    "label": "Description",
+    "widget": "markdown",
+    "required": False,
+    "hint": "The long description: Markdown, shown on its page.",
+    "editor_components": [],
+}
+
+
+def collection(name: str, labels: tuple[str, str], folder: str, table) -> dict:
+    """A folder of Markdown files, one form each, made from the field table `table`."""
     return {
-        "name": "credentials",
-        "label": "Micro-credentials",
-        "label_singular": "Micro-credential",
+        "name": name,
+        "label": labels[0],
+        "label_singular": labels[1],
         "folder": folder,
         "create": True,
         "delete": True,
@@ -56,19 +71,9 @@ def collection(folder: str) -> dict:
         "slug": "{{slug}}",
         "identifier_field": "title",
         "summary": "{{title}} · {{issuer}}",
-        "sortable_fields": ["title", "issuer", "updated"],
-        "preview_path": "credentials/{{slug}}/",
-        "fields": [widget(f) for f in FIELDS]
-        + [
-            {
-                "name": "body",
-                "label": "Description",
-                "widget": "markdown",
-                "required": False,
-                "hint": "The long description: Markdown, shown on the entry's page.",
-                "editor_components": [],  # no images: the site does not publish media
-            }
-        ],
+        "sortable_fields": ["title", "issuer"],
+        "preview_path": name + "/{{slug}}/",
+        "fields": [widget(f) for f in table] + [BODY],
     }
 
 
@@ -87,7 +92,12 @@ def decap_config(cms: Cms | None, proxy_url: str, site_url: str) -> dict:
         "display_url": site_url,
         "media_folder": prefix + MEDIA,
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
-        "collections": [collection(prefix + ENTRIES)],
+        "collections": [
+            collection(
+                ENTRIES, ("Micro-credentials", "Micro-credential"), prefix + ENTRIES, FIELDS
+            ),
+            collection(PATHWAYS, ("Pathways", "Pathway"), prefix + PATHWAYS, PATHWAY_FIELDS),
+        ],
     }
     if workflow:
         config["publish_mode"] = "editorial_workflow"

@@ -27,6 +27,12 @@ def is_null(node: yaml.Node) -> bool:
     return isinstance(node, ScalarNode) and node.tag == TAG + "null"
 
 
+def file_line(node: yaml.Node) -> int:
+    """The line of the file a node is on: front matter starts on its second line, after
+    the opening '---'."""
+    return node.start_mark.line + 2
+
+
 def text(node: yaml.Node, max_length: int | None = None) -> str:
     """A node as one line of text: never empty, never a YAML boolean by accident."""
     if not isinstance(node, ScalarNode):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from yaml.nodes import MappingNode, ScalarNode
 
 from .kinds import Kind
-from .nodes import FieldError, distinct, is_null, items, text
+from .nodes import FieldError, distinct, file_line, is_null, items, text
 
 # Each scheme: what a code looks like, and an example for the message when it does not.
 OCCUPATION_SCHEMES = {
@@ -58,10 +58,10 @@ class Occupations(Kind):
                 if "name" not in parts:
                     raise FieldError("an occupation needs a name", item)
                 code = text(parts["code"], 20) if "code" in parts else None
-                where = parts["code"] if "code" in parts else item  # a wrong code's line
-                occupation = Occupation(text(parts["name"], 200), code, where.start_mark.line + 1)
+                where = parts.get("code", item)  # a wrong code's line
+                occupation = Occupation(text(parts["name"], 200), code, file_line(where))
             else:
-                occupation = Occupation(text(item, 200), None, item.start_mark.line + 1)
+                occupation = Occupation(text(item, 200), None, file_line(item))
             found.append((occupation, item))
         return distinct(found, key=lambda occupation: occupation.name)
 

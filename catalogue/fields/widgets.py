@@ -1,7 +1,8 @@
 """Each field as a Decap CMS widget: the form editors fill in at /admin/ (docs/editing.md).
 
-A kind's widget comes from WIDGETS, by the kind's class; the row adds its label, help,
-required flag, choices and pattern. A kind without an entry is edited as one line of text.
+A kind's widget comes from its own `widget` method if it has one, else from WIDGETS by the
+kind's class; the row adds its label, help, required flag, choices and pattern. A kind
+without either is edited as one line of text.
 """
 
 from __future__ import annotations
@@ -81,7 +82,8 @@ WIDGETS: dict[type, Callable[[Field], dict]] = {
 
 def widget(f: Field) -> dict:
     """The Decap CMS widget for the field `f`."""
-    made = WIDGETS.get(type(f.kind), _text)(f)
+    own = getattr(f.kind, "widget", None)  # a kind defined elsewhere may bring its own
+    made = own(f) if own else WIDGETS.get(type(f.kind), _text)(f)
     # Booleans are never required: a file that leaves one out would block saving.
     required = f.required and not isinstance(f.kind, kinds.Boolean)
     return {"name": f.name, "label": f.label, **made, "required": required, "hint": f.help}

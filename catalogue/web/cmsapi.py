@@ -16,7 +16,9 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from ..content.store import ContentStore, StoreError
-from ..exports.decap import ENTRIES, MEDIA
+from ..exports.decap import ENTRIES, MEDIA, PATHWAYS
+
+COLLECTIONS = (ENTRIES, PATHWAYS)  # the folders of Markdown files the editor works on
 
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
 MAX_BODY = 20 * 1024 * 1024  # a media file's base64 with room to spare
@@ -90,7 +92,7 @@ class Backend:
         name) ending with one of `suffixes` (entries: exactly .md, as the loader reads)."""
         relative = str(relative)
         path = PurePosixPath(relative)
-        name = path.name if folder == ENTRIES else path.name.lower()
+        name = path.name if folder in COLLECTIONS else path.name.lower()
         if (
             "\\" in relative
             or path.parent.as_posix() != folder
@@ -102,6 +104,11 @@ class Backend:
         if not self.store.resolve(relative).resolve().is_relative_to(inside):
             raise Refused(f"{relative}: leads outside {folder}/")
         return relative
+
+    def document(self, relative: object) -> str:
+        """`relative` if it names a Markdown file directly in one of the collections."""
+        folder = PurePosixPath(str(relative)).parent.as_posix()
+        return self.within(relative, folder if folder in COLLECTIONS else ENTRIES, (".md",))
 
     def answer(self, body) -> tuple[int, object]:
         """The status and JSON answer to a request body."""
@@ -133,13 +140,13 @@ class Backend:
 
     def entries_by_folder(self, params: dict) -> list[dict]:
         folder = text_param(params, "folder").strip("/")
-        if folder != ENTRIES:
-            raise Refused(f"{folder}: the editor works on {ENTRIES}/ only")
+        if folder not in COLLECTIONS:
+            raise Refused(f"{folder}: the editor works on {' and '.join(COLLECTIONS)} only")
         extension = params.get("extension") or "md"
         return [
             entry_item(self.store.relative(path), path.read_bytes())
             for path in self.store.list(folder, "." + str(extension).lstrip("."), 1)
-            if path.resolve().is_relative_to(self.store.resolve(ENTRIES).resolve())
+            if path.resolve().is_relative_to(self.store.resolve(folder).resolve())
         ]
 
     def entries_by_files(self, params: dict) -> list[dict]:
@@ -150,12 +157,12 @@ class Backend:
         for file in files:
             if not isinstance(file, dict):
                 raise Refused('"params.files" must hold {path} objects')
-            relative = self.within(file.get("path", ""), ENTRIES, (".md",))
+            relative = self.document(file.get("path", ""))
             out.append(entry_item(relative, self.store.read(relative)))
         return out
 
     def get_entry(self, params: dict) -> dict:
-        relative = self.within(text_param(params, "path"), ENTRIES, (".md",))
+        relative = self.document(text_param(params, "path"))
         return entry_item(relative, self.store.read(relative))
 
     def persist_entry(self, params: dict) -> dict:
@@ -171,13 +178,18 @@ class Backend:
                 or not file["raw"]
             ):
                 raise Refused('"params.dataFiles[0].raw" is not allowed to be empty')
-            old = self.within(file.get("path", ""), ENTRIES, (".md",))
-            new = self.within(file.get("newPath") or old, ENTRIES, (".md",))
+            old = self.document(file.get("path", ""))
+            new = self.document(file.get("newPath") or old)
+            if PurePosixPath(old).parent != PurePosixPath(new).parent:
+                raise Refused(f"{old}: stays in its folder")
             if creating or new != old:
                 self.refuse_taken(new, None if creating else old)
-            errors = [
-                p for p in self.store.entry_problems(new, file["raw"]) if p.severity == "error"
-            ]
+            check = (
+                self.store.entry_problems
+                if new.startswith(ENTRIES)
+                else self.store.pathway_problems
+            )
+            errors = [p for p in check(new, file["raw"]) if p.severity == "error"]
             if errors:  # what `catalogue check` would say; nothing is written
                 raise Refused("; ".join(map(str, errors)))
             writes.append((old, new, file["raw"]))
@@ -190,10 +202,11 @@ class Backend:
         return {"message": "entry persisted"}
 
     def refuse_taken(self, new: str, old: str | None) -> None:
-        """Refuse a new or renamed entry whose slug another file has: the loader reads
-        every folder below credentials/, and on some disks case does not tell names apart."""
+        """Refuse a new or renamed file whose slug another file of its folder has: the loader
+        reads every folder below credentials/, and on some disks case does not tell names
+        apart."""
         slug = PurePosixPath(new).stem.casefold()
-        for path in self.store.list(ENTRIES, ".md", depth=8):
+        for path in self.store.list(PurePosixPath(new).parent.as_posix(), ".md", depth=8):
             relative = self.store.relative(path)
             if path.stem.casefold() == slug and relative != old:
                 raise Refused(f"{new}: {relative} already has the slug '{path.stem}'")
@@ -213,7 +226,7 @@ class Backend:
     def deletable(self, relative: str) -> str:
         if PurePosixPath(relative).parent.as_posix() == MEDIA:
             return self.within(relative, MEDIA, MEDIA_TYPES)
-        return self.within(relative, ENTRIES, (".md",))
+        return self.document(relative)
 
     def get_media(self, params: dict) -> list[dict]:
         folder = text_param(params, "mediaFolder").strip("/")

@@ -20,7 +20,7 @@ from flask import (
 from markupsafe import Markup
 
 from .. import content
-from ..content.pathways import pathways
+from ..content.pathways import pathway_names, pathways
 from ..content.slugs import unique_slugs
 from ..facets import FACETS
 from ..search import (
@@ -71,7 +71,7 @@ class Site:
             f.name: unique_slugs(sorted(self.engine.bits[f.name]), "value") for f in FACETS
         }
         self.browse_slug = {f: {v: s for s, v in m.items()} for f, m in self.browse.items()}
-        self.pathways = pathways(self.entries)
+        self.pathways = pathways(self.entries, self.catalogue.pathway_files, self.catalogue.entries)
         self.cards: dict[tuple, str] = {}  # see result_card
         self.browse_urls: dict[tuple, str] = {}  # see browse_url
         self.js_texts: dict[str, dict] = {}  # see js_text
@@ -80,7 +80,7 @@ class Site:
         self.page_globals: dict[tuple, dict] = {}  # see page_globals
         self.params: dict[tuple[str, str], str] = {}  # see facet_links
         self.value_html: dict[tuple[str, str], str] = {}  # see facet_items
-        self.pathway_slug = {p.name: slug for slug, p in self.pathways.items()}
+        self.pathway_slug = pathway_names(self.pathways)  # what stacks_into may say
 
 
 # The Site answering the request, found once per request: a search page asks for it

@@ -45,7 +45,7 @@ from .language import (
 )
 from .scripttext import js_text, ui_text
 from .state import Site, site, sub_path
-from .urls import browse_url, page_url, pathway_url, search_url
+from .urls import browse_url, page_url, pathway_name, pathway_url, search_url, stacking
 
 # `{{ _('Some text') }}`: a translated string with nothing to fill in.
 _LITERAL = re.compile(r"\{\{\s*_\('([^'\\]*)'\)\s*\}\}")
@@ -170,6 +170,8 @@ def page_globals(s: Site) -> dict:
         "raw_num": number_label,
         "browse_url": browse_url,
         "pathway_url": pathway_url,
+        "pathway_name": pathway_name,
+        "stacking": stacking,
         "shown_facets": shown_facets(settings),
         "logo_url": (url_for("logo", ext=Path(settings.logo).suffix) if settings.logo else None),
         "has_pathways": bool(s.pathways),
@@ -186,6 +188,8 @@ PLAIN_TEMPLATE_FUNCTIONS = frozenset(
         search_url,
         browse_url,
         pathway_url,
+        pathway_name,
+        stacking,
         facet_items,
         result_card,
         field_value,

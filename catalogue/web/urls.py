@@ -67,6 +67,23 @@ def pathway_url(name: str) -> str | None:
     return url_for("pathway", slug=slug) if slug else None
 
 
+def pathway_name(name: str) -> str:
+    """What `stacks_into` names, as the pathway calls itself (a slug gives its title)."""
+    slug = site().pathway_slug.get(name)
+    return site().pathways[slug].name if slug else name
+
+
+def stacking(entry) -> list[tuple[str, str | None]]:
+    """The larger credentials an entry counts towards, each (name, page or None): those
+    its `stacks_into` names, then the pathways whose files name it."""
+    s = site()
+    found = {pathway_name(name): pathway_url(name) for name in entry.stacks_into}
+    for slug, pathway in s.pathways.items():
+        if pathway.source and entry in pathway.entries and pathway.name not in found:
+            found[pathway.name] = url_for("pathway", slug=slug)
+    return list(found.items())
+
+
 def facet_links(req: SearchRequest, facets: dict[str, list[dict]]) -> dict[str, list[str]]:
     """For every value listed, the search URL that ticks or unticks it: what
     `search_url(req.toggled(facet, value))` gives, built from pieces quoted once (per

@@ -1,0 +1,225 @@
+"""Pathways as content: `pathways/<slug>.md` describes a larger credential, the entries it
+requires and the electives to choose from. Read with the entries' own machinery (the same
+YAML checks, errors at file:line), from a table of its own fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from yaml.nodes import MappingNode, ScalarNode
+
+from ..fields import Field, FieldError
+from ..fields.builtin import LANGUAGES
+from ..fields.kinds import CHOICE, TEXT, URL, Kind
+from ..fields.nodes import KIND_WORDS, distinct, file_line, items, text
+from .entry import SLUG_RE, DocumentError, read_document
+from .errors import ContentError
+from .frontmatter import parse_front_matter
+from .markdown import body_limits, render_markdown
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An entry a pathway names, by slug, and the line it is named on."""
+
+    slug: str
+    line: int = field(default=0, compare=False)
+
+
+class Slugs(Kind):
+    words = "list of entry slugs"
+    many = True
+
+    def convert(self, node, field):
+        refs = [
+            (Ref(text(item, 80), file_line(item)), item)
+            for item in items(node, field.name, field.example)
+        ]
+        return distinct(refs, key=lambda ref: ref.slug)
+
+    def schema(self, field):
+        return {"type": "array", "items": {"type": "string", "pattern": SLUG_RE.pattern}}
+
+    def widget(self, field):
+        """The editor's picker of entries, by title, that writes their slugs."""
+        return {
+            "widget": "relation",
+            "collection": "credentials",
+            "value_field": "{{slug}}",
+            "search_fields": ["title"],
+            "display_fields": ["title"],
+            "multiple": True,
+        }
+
+
+@dataclass(frozen=True)
+class Electives:
+    choose: int
+    options: list[Ref]
+    line: int = 0  # of `choose`
+
+
+class ElectivesKind(Kind):
+    words = "choose: N, from: [entry slugs]"
+
+    def convert(self, node, field):
+        if not isinstance(node, MappingNode):
+            raise FieldError(f"expected choose: and from:; got {KIND_WORDS[type(node)]}", node)
+        parts = {}
+        for key, value in node.value:
+            name = key.value if isinstance(key, ScalarNode) else None
+            if name not in ("choose", "from"):
+                raise FieldError(f"unknown key '{name}'; electives have choose and from", key)
+            parts[name] = value
+        if set(parts) != {"choose", "from"}:
+            raise FieldError("electives need choose: (how many) and from: (entry slugs)", node)
+        choose = parts["choose"]
+        if not (
+            isinstance(choose, ScalarNode) and choose.value.isdigit() and int(choose.value) > 0
+        ):
+            raise FieldError(
+                f"choose: expected a whole number of at least 1; got {choose.value!r}", choose
+            )
+        options = SLUGS.convert(parts["from"], field)
+        if int(choose.value) > len(options):
+            raise FieldError(
+                f"choose: {choose.value} is more than the {len(options)} electives listed in from",
+                choose,
+            )
+        return Electives(int(choose.value), options, file_line(choose))
+
+    def schema(self, field):
+        return {"type": "object"}
+
+    def empty(self, field):
+        return None
+
+    def widget(self, field):
+        return {
+            "widget": "object",
+            "fields": [
+                {
+                    "name": "choose",
+                    "label": "How many",
+                    "widget": "number",
+                    "value_type": "int",
+                    "min": 1,
+                },
+                {"name": "from", "label": "From", **SLUGS.widget(field)},
+            ],
+        }
+
+
+SLUGS = Slugs()
+
+PATHWAY_FIELDS: tuple[Field, ...] = (
+    Field(
+        "title",
+        TEXT,
+        True,
+        "The larger credential's name.",
+        "Certificate in EV Maintenance",
+        max_length=150,
+    ),
+    Field(
+        "issuer", TEXT, True, "Who awards it.", "Riverbend Institute of Technology", max_length=200
+    ),
+    Field(
+        "summary",
+        TEXT,
+        True,
+        "One or two sentences.",
+        "Four micro-credentials add up to it.",
+        max_length=300,
+    ),
+    Field("credential", TEXT, False, "What the learner receives.", "certificate", max_length=100),
+    Field(
+        "requires", SLUGS, False, "Every one of these entries.", ["ev-battery-diagnostics-advanced"]
+    ),
+    Field("electives", ElectivesKind(), False, "Choose N of these entries.", None),
+    Field("url", URL, False, "Where to read more or enrol.", "https://college.example/ev"),
+    Field(
+        "language", CHOICE, False, "Its language; the site's by default.", "en", choices=LANGUAGES
+    ),
+)
+
+
+@dataclass
+class PathwayFile:
+    """A pathway as written: its fields, body and where each field is."""
+
+    slug: str
+    path: str
+    title: str
+    issuer: str
+    summary: str
+    credential: str | None
+    requires: list[Ref]
+    electives: Electives | None
+    url: str | None
+    language: str | None
+    body_html: str
+    lines: dict[str, int]
+
+
+def read_pathway(file: Path) -> tuple[PathwayFile | None, list[ContentError]]:
+    where = str(file)
+    slug = file.name[:-3]
+    if not SLUG_RE.match(slug):
+        message = f"file name '{file.name}' does not make a valid slug: use lowercase letters, digits and hyphens"
+        return None, [ContentError(where, 0, None, message)]
+    try:
+        front, body, close = read_document(file, "a pathway")
+    except DocumentError as exc:
+        return None, [ContentError(where, exc.line, None, exc.message)]
+    values, problems = parse_front_matter(front, where, offset=2, table=PATHWAY_FIELDS)
+    trouble = body_limits(body)
+    if trouble:
+        problems.append(ContentError(where, close + 2, "body", trouble))
+    if values is None or any(p.severity == "error" for p in problems):
+        return None, problems
+    if not values.get("requires") and not values.get("electives"):
+        problems.append(
+            ContentError(where, 1, "requires", "a pathway needs requires, electives or both")
+        )
+        return None, problems
+    lines = values.pop("_lines")
+    found = PathwayFile(
+        slug=slug,
+        path=where,
+        title=values["title"],
+        issuer=values["issuer"],
+        summary=values["summary"],
+        credential=values.get("credential"),
+        requires=values.get("requires", []),
+        electives=values.get("electives"),
+        url=values.get("url"),
+        language=values.get("language"),
+        body_html=render_markdown(body)[0],
+        lines=lines,
+    )
+    return found, problems
+
+
+def read_pathways(folder: Path, slugs: set[str]) -> tuple[list[PathwayFile], list[ContentError]]:
+    """Every pathway in `folder`, checked against the entries' `slugs` (drafts included):
+    a slug that names no entry is an error at its line."""
+    found, problems = [], []
+    for file in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        pathway, trouble = read_pathway(file)
+        problems += trouble
+        if pathway is None:
+            continue
+        named = [("requires", ref) for ref in pathway.requires]
+        if pathway.electives:
+            named += [("electives", ref) for ref in pathway.electives.options]
+        missing = [
+            ContentError(str(file), ref.line, key, f"'{ref.slug}' names no entry in credentials/")
+            for key, ref in named
+            if ref.slug not in slugs
+        ]
+        problems += missing
+        if not missing:
+            found.append(pathway)
+    return found, problems
