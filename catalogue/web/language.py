@@ -119,6 +119,9 @@ def register_languages(app: Flask) -> Callable[..., Callable]:
     @app.url_value_preprocessor
     def pick_language(endpoint, values) -> None:
         if not values or "lang" not in values:
+            # a page of no language prefix: not the language of the page before it, which
+            # a build freezes in the same app context
+            g.pop("lang", None)
             return
         lang = values.pop("lang")
         offered = site().catalogue.site.interface_languages

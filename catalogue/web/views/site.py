@@ -60,17 +60,24 @@ def sitemap():
 
 
 def feed():
-    """An Atom feed of the entries most recently added or updated (those that carry
-    an `updated` date), newest first."""
-    s = site()
+    """An Atom feed of the entries most recently added or updated."""
+    return atom_feed(
+        site().entries, url_for("feed", _external=True), url_for("home", _external=True)
+    )
+
+
+def atom_feed(entries, self_url: str, page_url: str) -> Response:
+    """The Atom feed of `entries` most recently added or updated (those that carry an
+    `updated` date, never a draft), newest first: the site's, a search's, a browse page's
+    (views/follow.py). `page_url`, the page the feed follows, is also its id."""
     dated = sorted(
-        (e for e in s.entries if e.updated),
+        (e for e in entries if e.updated and not e.draft),
         key=lambda e: (-e.updated.toordinal(), sort_key(e.title), e.slug),
     )[:FEED_SIZE]
     body = render_template(
         "feed.atom.xml",  # .xml: Flask autoescapes it
-        home=url_for("home", _external=True),
-        self_url=url_for("feed", _external=True),
+        home=page_url,
+        self_url=self_url,
         updated=max((e.updated for e in dated), default=dt.date.today()),
         entries=[{"entry": e, "url": url_for("entry", slug=e.slug, _external=True)} for e in dated],
         stamp=lambda day: f"{day.isoformat()}T00:00:00Z",
