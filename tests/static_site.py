@@ -114,7 +114,10 @@ class _SiteHandler(BaseHTTPRequestHandler):
             self.send_header("Location", location)
         # LinkChecker waits 0.1 to 0.6 s between requests to one host unless told it may not.
         self.send_header("LinkChecker", "unthrottled")
-        for name, value in self.extra_headers.items():
+        headers = self.extra_headers
+        if hasattr(headers, "for_path"):  # a host's rules: the headers of this path
+            headers = headers.for_path(unquote(urlsplit(self.path).path))
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         if with_body:
@@ -142,13 +145,18 @@ def serve_folder(
 
     Like a static host: a folder serves its index.html, a missing file under the prefix
     gets the folder's 404.html with status 404, anything outside the prefix a plain 404.
-    `headers` are sent with every response (see `netlify_headers`). Port 0 picks a free one.
+    `headers` are sent with every response, or with `netlify_headers` those of each path.
+    Port 0 picks a free one.
     """
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     handler = type(
         "SiteHandler",
         (_SiteHandler,),
-        {"root": Path(folder).resolve(), "prefix": prefix, "extra_headers": dict(headers or {})},
+        {
+            "root": Path(folder).resolve(),
+            "prefix": prefix,
+            "extra_headers": headers if hasattr(headers, "for_path") else dict(headers or {}),
+        },
     )
     server = _Server(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, name="serve_folder", daemon=True)
@@ -161,14 +169,37 @@ def serve_folder(
         server.server_close()
 
 
-def netlify_headers(folder: str | Path) -> dict[str, str]:
-    """The headers a build's `_headers` file asks Netlify-style hosts to send."""
-    headers = {}
+def netlify_headers(folder: str | Path, path: str | None = None) -> SiteHeaders:
+    """The headers a build's `_headers` file asks Netlify-style hosts to send for `path`,
+    by default the site's home page (which has those of every page without a policy of
+    its own). Handed to `serve_folder`, each response gets those of its own path."""
+    rules: list[tuple[str, dict[str, str]]] = []
     for line in (Path(folder) / "_headers").read_text(encoding="utf-8").splitlines():
         if line[:1].isspace() and ":" in line:
             name, value = line.split(":", 1)
-            headers[name.strip()] = value.strip()
-    return headers
+            rules[-1][1][name.strip()] = value.strip()
+        elif line.strip():
+            rules.append((line.strip(), {}))
+    home = rules[0][0].rstrip("*") if rules else "/"
+    return SiteHeaders(rules, home if path is None else path)
+
+
+class SiteHeaders(dict):
+    """The headers of one path under a `_headers` file's rules; `for_path` another's."""
+
+    def __init__(self, rules: list[tuple[str, dict[str, str]]], path: str):
+        self.rules = rules
+        super().__init__(self._matching(path))
+
+    def _matching(self, path: str) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        for pattern, values in self.rules:
+            if path == pattern or (pattern.endswith("*") and path.startswith(pattern[:-1])):
+                headers.update(values)
+        return headers
+
+    def for_path(self, path: str) -> dict[str, str]:
+        return self._matching(path)
 
 
 def launch_chromium(playwright, **options):

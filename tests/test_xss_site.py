@@ -346,7 +346,7 @@ TEMPLATE_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "a", "img", "ul", "ol", "li", "dl", "dt", "dd",
     "table", "caption", "thead", "tbody", "tr", "th", "td", "form", "input", "label",
     "select", "option", "button", "details", "summary", "time", "strong", "code", "br",
-    "mark",
+    "mark", "textarea", "output", "noscript",
 }  # fmt: skip
 PAGE_TAGS = TEMPLATE_TAGS | ALLOWED_TAGS
 URL_ATTRIBUTES = {

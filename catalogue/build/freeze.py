@@ -25,6 +25,8 @@ from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 from ..content import load_site
 from ..exports.browser import facet_file
 from ..web import ThemeError, create_app, decap
+from ..web.language import url_lang
+from ..web.security import embed_policy
 from ..web.state import STATIC_BUILD, StaticBuild
 from ..web.views.admin import admin_csp
 from .hosts import compact_script, root_path, write_header_configs
@@ -178,8 +180,11 @@ def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
             script.write_text(compact_script(script.read_text(encoding="utf-8")), "utf-8")
         (scratch / MARKER).write_text("Built by `catalogue build`; safe to replace.\n")
         with app.test_request_context("/"):
-            editor = admin_csp() if cms.backend else None
-        write_header_configs(scratch, root_path(base_url), editor)
+            policies = {"admin/": admin_csp()} if cms.backend else {}
+            embed = embed_policy(app.extensions["catalogue"].catalogue.site.embed_origins)
+            for lang in app.extensions["catalogue"].catalogue.site.interface_languages:
+                policies[url_lang(lang) + "/embed/" if url_lang(lang) else "embed/"] = embed
+        write_header_configs(scratch, root_path(base_url), policies)
         if out.exists():
             shutil.rmtree(out)
         shutil.move(str(scratch), str(out))
