@@ -31,7 +31,10 @@ def test_remembered_urls_follow_the_sub_path_and_language(demo_app, root):
             assert f"{root}{lang}/browse/" in found
             assert f"{root}{lang}/search/" in found
             other = "/fr" if lang == "" else ""
-            assert f'hreflang="{"fr" if lang == "" else "en"}" href="{root}{other}/search/' in html
+            twin = "fr" if lang == "" else "en"
+            # the language switch (relative) and the head's alternate (absolute)
+            assert f'href="{root}{other}/search/?q=care" hreflang="{twin}"' in html
+            assert f'hreflang="{twin}" href="http://localhost{root}{other}/search/?q=care"' in html
             assert all(url.startswith(root + "/") for url in found if url.startswith("/")), found
 
 

@@ -24,6 +24,7 @@ from ..search import (
     highlight_terms,
 )
 from .language import _, current_lang, label_for, local_formats, pgettext, url_lang
+from .meta import PageLinks, with_addresses
 from .state import site, static_settings, sub_path
 from .urls import browse_url, page_url, search_url
 
@@ -246,27 +247,25 @@ def related_facets(entries: list[Credential], facet: str) -> dict[str, list[tupl
     return {k: sorted(v.items(), key=lambda kv: (-kv[1], kv[0])) for k, v in out.items()}
 
 
-def language_links() -> list[LanguageLink]:
-    """This page in each other language offered, keeping its search and filters."""
+def language_links() -> PageLinks:
+    """This page in each other language offered, keeping its search and filters; with
+    the page's canonical address and its hreflang alternates (see meta.py)."""
     offered = site().catalogue.site.interface_languages
-    if len(offered) < 2:
-        return []
     here = current_lang()
     endpoint = request.endpoint if has_request_context() else None
     args = dict(request.view_args or {}) if endpoint else {}
     args.pop("lang", None)
-    if not endpoint or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+    own = bool(endpoint) and current_app.url_map.is_endpoint_expecting(endpoint, "lang")
+    if not own:  # a page not found, say: the switch goes to the home page
         endpoint, args = "home", {}
     query = request.query_string.decode("ascii", "replace") if has_request_context() else ""
-    return [
-        LanguageLink(
-            lang,
-            language_name(lang),
-            page_url(endpoint, **args, lang=url_lang(lang)) + (f"?{query}" if query else ""),
-        )
-        for lang in offered
+    urls = {lang: page_url(endpoint, **args, lang=url_lang(lang)) for lang in offered}
+    links = PageLinks(
+        LanguageLink(lang, language_name(lang), url + (f"?{query}" if query else ""))
+        for lang, url in urls.items()
         if lang != here
-    ]
+    )
+    return with_addresses(links, here, urls if own else None, endpoint, query)
 
 
 class LanguageLink(NamedTuple):
