@@ -97,6 +97,10 @@ def test_every_entry_is_a_ctdl_graph_in_ctdl_terms(live, demo_catalogue):
         issuer = ids[credential["ceterms:ownedBy"][0]]
         assert issuer["@type"] == "ceterms:CredentialOrganization"
         assert issuer["ceterms:name"] == {entry.language[0]: entry.issuer}
+        careers = credential.get("ceterms:occupationType", [])
+        assert [c.get("ceterms:codedNotation") for c in careers] == [
+            o.code for o in entry.occupations
+        ]
         price = credential["ceterms:estimatedCost"][0]["ceterms:price"]
         assert price == entry.cost
         if entry.assessment_only:

@@ -13,7 +13,7 @@ from ..facets import FACETS
 from ..web import decap
 from ..web.views.admin import ADMIN_ENDPOINTS
 
-SKIPPED_ENDPOINTS = {"api_search", "content_errors"}  # they need a server
+SKIPPED_ENDPOINTS = {"api_search", "search_feed", "content_errors"}  # they need a server
 
 
 def _languages(app) -> tuple[str, ...]:
@@ -78,6 +78,7 @@ def check_endpoints(app, frozen: set[str]) -> None:
             ("pathway", site.pathways),
             ("theme_css", settings.custom_colours),
             ("logo", settings.logo),
+            ("entry_calendar", any(e.start for e in site.entries)),
             *((name, settings.cms.backend) for name in ADMIN_ENDPOINTS),
         ]
         if not present
@@ -123,7 +124,8 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
             for endpoint in ("api_entry", "api_entry_ob3", "api_entry_ctdl", "api_entry_elm"):
                 yield endpoint, {"slug": entry.slug}
         for lang in prefixes:
-            for endpoint in ("home", "search", "browse_index", "compare", "pathways_index"):
+            listed = ("home", "search", "embed", "browse_index", "compare", "pathways_index")
+            for endpoint in listed:
                 yield endpoint, lang
             for entry in site.entries:
                 yield "entry", {"slug": entry.slug, **lang}
@@ -132,6 +134,14 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
                     yield "browse", {"facet": facet.name, "value": slug, **lang}
             for slug in site.pathways:
                 yield "pathway", {"slug": slug, **lang}
+        # following: a feed per browse page, the start dates of each dated entry
+        yield "browse_feeds", {}
+        for facet in FACETS:
+            for slug in site.browse[facet.name]:
+                yield "browse_feed", {"facet": facet.name, "value": slug}
+        for entry in site.entries:
+            if entry.start and not entry.draft:
+                yield "entry_calendar", {"slug": entry.slug}
         settings = site.catalogue.site
         if settings.cms.backend:  # the editor, signing in to the git host [cms] names
             yield "admin", {}

@@ -143,6 +143,10 @@ def credential(entry: Credential, publisher: Publisher) -> tuple[dict, list[dict
     pathways = [page for page in map(addresses.pathway, entry.stacks_into) if page]
     if pathways:
         node["ceterms:isPartOf"] = pathways
+    if entry.occupations:
+        node["ceterms:occupationType"] = [
+            occupation(entry, o, publisher) for o in entry.occupations
+        ]
     if entry.url:
         node["ceterms:availableOnlineAt"] = [entry.url]
     if entry.field:
@@ -154,6 +158,18 @@ def credential(entry: Credential, publisher: Publisher) -> tuple[dict, list[dict
         ]
     parties = {p.ctid: p for p in [issuer, *partners]}
     return node, [*extra, *(organisation(p, lang) for p in parties.values())]
+
+
+def occupation(entry: Credential, career, publisher: Publisher) -> dict:
+    """A career, named, and coded in the site's occupation scheme where it has a code."""
+    aligned = {
+        "@type": "ceterms:CredentialAlignmentObject",
+        "ceterms:targetNodeName": text(entry, career.name),
+    }
+    if career.code:
+        aligned["ceterms:codedNotation"] = career.code
+        aligned["ceterms:frameworkName"] = {"en": publisher.site.occupation_scheme}
+    return aligned
 
 
 def competency(entry: Credential, skill) -> dict:

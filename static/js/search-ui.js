@@ -197,6 +197,39 @@ function card(entry, terms) {
   });
 }
 
+// The feed that follows the search. A static site has no search feed: a search that is
+// one facet value alone follows that value's browse feed (its slug from the build's
+// browse/feeds.json, fetched the first time), anything else the site's feed.
+const feedLink = document.getElementById("search-feed");
+const feedHead = document.getElementById("search-feed-head");
+let feedSlugs = null; // Promise of {facet: {value: slug}}
+
+async function feedFor(request) {
+  const site = { url: feedLink.dataset.siteFeed, text: feedLink.dataset.siteText };
+  const chosen = [...request.filters].flatMap(([name, values]) => values.map((v) => [name, v]));
+  if (request.q || request.ranges.size || chosen.length !== 1) return site;
+  feedSlugs ??= fetch(feedLink.dataset.slugs).then((r) => {
+    if (!r.ok) throw new Error(`feeds: HTTP ${r.status}`);
+    return r.json();
+  });
+  const [name, value] = chosen[0];
+  const slug = await feedSlugs.then(
+    (slugs) => slugs[name]?.[value],
+    (error) => {
+      feedSlugs = null; // try again next time; meanwhile the site's feed
+      console.warn(error);
+    },
+  );
+  if (!slug) return site;
+  const url = feedLink.dataset.pattern.replace("__facet__", name).replace("__value__", slug);
+  return { url, text: feedLink.dataset.searchText };
+}
+
+function showFeed({ url, text }) {
+  feedLink.href = feedHead.href = url;
+  feedLink.textContent = feedHead.title = text;
+}
+
 function syncForm(request) {
   form.elements.q.value = request.q;
   for (const input of form.querySelectorAll("input[type=hidden]")) input.remove();
@@ -221,10 +254,14 @@ async function render(query, { focus = null } = {}) {
   if (request.q && !analysis) analysis = await import("./analysis.js");
   const answer = engine.search(request);
   const terms = new Set(engine.terms(request));
-  const items = await Promise.all(answer.results.map((e) => card(e, terms)));
+  const [items, feed] = await Promise.all([
+    Promise.all(answer.results.map((e) => card(e, terms))),
+    feedFor(request),
+  ]);
   if (id !== current) return; // a newer render has started
   root.removeAttribute("aria-busy");
   root.dataset.rendered = String(id); // the page is the script's now (tests wait for this)
+  showFeed(feed);
 
   document.title = `${request.q ? `${request.q} – ` : ""}${T.title} – ${T.siteName}`;
   syncForm(request);
@@ -310,7 +347,9 @@ async function render(query, { focus = null } = {}) {
   body.push(pagination(answer, request));
   results.replaceChildren(...body.filter(Boolean));
   aside.replaceChildren(...facetsPanel(answer, request));
-  document.dispatchEvent(new CustomEvent("catalogue:rendered"));
+  // args: the search drawn, as the server's SearchRequest.args (for embed.js's snippet)
+  const args = engine.args(request, { page: 1 });
+  document.dispatchEvent(new CustomEvent("catalogue:rendered", { detail: { args } }));
 
   if (focus?.facet) {
     const selector = `a.facet-value[data-facet="${CSS.escape(focus.facet)}"][data-value="${CSS.escape(focus.value)}"]`;

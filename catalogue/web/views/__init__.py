@@ -1,8 +1,9 @@
 """The views, one module a page family: search.py (home, search, the search API),
 entries.py (entry pages, compare, the JSON and CSV), registries.py (Open Badges, CTDL
 and ELM files), browse.py (browse pages, pathways), site.py (the site's own files and
-error pages) and admin.py (the editor at /admin/ and its local backend). Each view parses
-its arguments, asks the search or content layer, and renders."""
+error pages), follow.py (the feeds of a search or browse page, the calendars), embed.py
+(the list other sites frame) and admin.py (the editor at /admin/ and its local backend).
+Each view parses its arguments, asks the search or content layer, and renders."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from . import admin, browse, entries, registries, search, site
+from . import admin, browse, embed, entries, follow, registries, search, site
 
-FAMILIES = (search, entries, registries, browse, site, admin)
+FAMILIES = (search, entries, registries, browse, site, follow, embed, admin)
 
 
 def register(app: Flask, page: Callable) -> None:
