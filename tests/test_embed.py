@@ -114,10 +114,17 @@ def test_embed_origins_name_the_pages_that_may_frame_it(tmp_path):
 def test_bad_embed_origins_are_named(tmp_path):
     from catalogue.content import load
 
-    content = with_origins(tmp_path, '["https://college.example/programs"]')
+    content = with_origins(tmp_path, '["https://college.example/programs", "https://ok.example"]')
     catalogue = load(content)
     assert any("embed_origins" in str(e) for e in catalogue.errors)
-    assert catalogue.site.embed_origins == ()
+    assert catalogue.site.embed_origins == ("https://ok.example",)  # the good one stays
+    content = with_origins(tmp_path / "all-bad", '["college.example/"]')
+    # a list with no usable origin lets no page frame the embed, rather than every page
+    assert load(content).site.embed_origins == ("'none'",)
+    client = create_app(content, index_dir=tmp_path / "index").test_client()
+    with client.get("/embed/") as response:
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Frame-Options"] == "DENY"
 
 
 def test_drafts_never_appear_in_the_embed(tmp_path, demo_catalogue):

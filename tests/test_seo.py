@@ -409,3 +409,21 @@ def static_audits(tmp_path_factory):
 @pytest.mark.parametrize("path", STATIC_PAGES)
 def test_lighthouse_seo_on_the_static_build(static_audits, path):
     check_seo(*static_audits[path])
+
+
+def test_with_a_base_url_a_server_names_its_public_address(tmp_path):
+    import shutil
+
+    from catalogue.web import create_app
+
+    from .conftest import DATA
+
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "search", content)
+    settings = content / "site.toml"
+    settings.write_text('base_url = "https://college.example/"\n' + settings.read_text())
+    client = create_app(content, index_dir=tmp_path / "index").test_client()
+    html = client.get("/credentials/alpha-data/", base_url="http://10.0.0.7:8000/").get_data(
+        as_text=True
+    )
+    assert '<link rel="canonical" href="https://college.example/credentials/alpha-data/">' in html

@@ -4,6 +4,7 @@ YAML checks, errors at file:line), from a table of its own fields."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from yaml.nodes import MappingNode, ScalarNode
 from ..fields import Field, FieldError
 from ..fields.builtin import LANGUAGES
 from ..fields.kinds import CHOICE, TEXT, URL, Kind
-from ..fields.nodes import KIND_WORDS, distinct, file_line, items, text
+from ..fields.nodes import KIND_WORDS, distinct, file_line, is_null, items, text
 from .entry import SLUG_RE, DocumentError, read_document
 from .errors import ContentError
 from .frontmatter import parse_front_matter
@@ -64,23 +65,29 @@ class ElectivesKind(Kind):
     words = "choose: N, from: [entry slugs]"
 
     def convert(self, node, field):
+        if is_null(node) or (isinstance(node, MappingNode) and not node.value):
+            return None  # written empty (the editor does): no electives
         if not isinstance(node, MappingNode):
-            raise FieldError(f"expected choose: and from:; got {KIND_WORDS[type(node)]}", node)
+            got = KIND_WORDS.get(type(node), f"'{getattr(node, 'value', '')}'")
+            raise FieldError(f"expected choose: and from:; got {got}", node)
         parts = {}
         for key, value in node.value:
             name = key.value if isinstance(key, ScalarNode) else None
             if name not in ("choose", "from"):
                 raise FieldError(f"unknown key '{name}'; electives have choose and from", key)
+            if name in parts:
+                raise FieldError(f"{name} appears twice; keep one", key)
             parts[name] = value
         if set(parts) != {"choose", "from"}:
             raise FieldError("electives need choose: (how many) and from: (entry slugs)", node)
         choose = parts["choose"]
         if not (
-            isinstance(choose, ScalarNode) and choose.value.isdigit() and int(choose.value) > 0
+            isinstance(choose, ScalarNode)
+            and re.fullmatch(r"[0-9]{1,4}", choose.value)
+            and int(choose.value) > 0
         ):
-            raise FieldError(
-                f"choose: expected a whole number of at least 1; got {choose.value!r}", choose
-            )
+            shown = repr(choose.value) if isinstance(choose, ScalarNode) else "a list"
+            raise FieldError(f"choose: expected a whole number of at least 1; got {shown}", choose)
         options = SLUGS.convert(parts["from"], field)
         if int(choose.value) > len(options):
             raise FieldError(
@@ -214,12 +221,18 @@ def read_pathways(folder: Path, slugs: set[str]) -> tuple[list[PathwayFile], lis
         named = [("requires", ref) for ref in pathway.requires]
         if pathway.electives:
             named += [("electives", ref) for ref in pathway.electives.options]
+            required = {ref.slug for ref in pathway.requires}
+            problems += [
+                ContentError(str(file), ref.line, "electives", f"'{ref.slug}' is also required")
+                for ref in pathway.electives.options
+                if ref.slug in required
+            ]
         missing = [
             ContentError(str(file), ref.line, key, f"'{ref.slug}' names no entry in credentials/")
             for key, ref in named
             if ref.slug not in slugs
         ]
         problems += missing
-        if not missing:
+        if not any(p.path == str(file) and p.severity == "error" for p in problems):
             found.append(pathway)
     return found, problems

@@ -18,7 +18,6 @@ class Step:
     """An entry a pathway names: `entry` is None while it is not published (a draft)."""
 
     slug: str
-    title: str
     entry: Credential | None
 
 
@@ -53,10 +52,6 @@ class Pathway:
     def hours(self) -> float:
         return self.total(lambda e: e.hours)
 
-    @property
-    def weeks(self) -> float:
-        return self.total(lambda e: e.weeks)
-
     def span(self, name: str) -> tuple[float, float]:
         """The least and the most total of `hours` or `weeks` it takes."""
         measure = lambda e: getattr(e, name)  # noqa: E731
@@ -77,29 +72,23 @@ class Pathway:
         return [(least, currency) for currency, least, _ in self.cost_spans]
 
     @property
-    def ranged(self) -> bool:
-        """Whether the electives chosen change the totals."""
-        return bool(self.source and self.electives)
-
-    @property
     def unavailable(self) -> list[Step]:
         return [s for s in self.required + self.electives if s.entry is None]
 
 
-def pathways(
-    entries: list[Credential], files: list[PathwayFile], every: list[Credential] | None = None
-) -> dict[str, Pathway]:
+def pathways(entries: list[Credential], files: list[PathwayFile]) -> dict[str, Pathway]:
     """Every pathway by its slug: those written as files, then each other larger credential
-    that entries name in `stacks_into`. `entries` are the published ones; `every` (drafts
-    too) gives the titles of those not yet published."""
+    that entries name in `stacks_into`. `entries` are the published ones."""
     published = {e.slug: e for e in entries}
-    titles = {e.slug: e.title for e in (every or entries)}
     found: dict[str, Pathway] = {}
     for file in files:
-        step = lambda ref: Step(ref.slug, titles.get(ref.slug, ref.slug), published.get(ref.slug))  # noqa: E731
+        # one not published says nothing of itself: a draft's title is not public either
+        step = lambda ref: Step(ref.slug, published.get(ref.slug))  # noqa: E731
         required = [step(ref) for ref in file.requires]
         electives = [step(ref) for ref in file.electives.options] if file.electives else []
         members = [s.entry for s in required + electives if s.entry]
+        if not members:
+            continue  # nothing of it published yet
         choose = file.electives.choose if file.electives else 0
         found[file.slug] = Pathway(file.title, members, required, electives, choose, file)
     described = set(found) | {file.title for file in files}

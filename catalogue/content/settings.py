@@ -300,14 +300,20 @@ def load_site(content_dir: Path, errors: list[ContentError]) -> Site:
         known = ", ".join(OCCUPATION_SCHEMES)
         problem("occupation_scheme", f"expected one of {known}; got {site['occupation_scheme']!r}")
         del site["occupation_scheme"]
-    for origin in site.get("embed_origins", ()):
-        if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d+)?|\*", origin):
-            problem(
-                "embed_origins",
-                f"expected origins such as https://college.example (no path); got {origin!r}",
-            )
-            del site["embed_origins"]
-            break
+    if "embed_origins" in site:
+        good = tuple(
+            o
+            for o in site["embed_origins"]
+            if re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d+)?|\*", o)
+        )
+        for origin in site["embed_origins"]:
+            if origin not in good:
+                problem(
+                    "embed_origins",
+                    f"expected origins such as https://college.example (no path); got {origin!r}",
+                )
+        # the good ones; if none is, no page may frame the embed (not: any page)
+        site["embed_origins"] = good or ("'none'",)
     if site.get("theme") and not (content_dir / site["theme"]).is_dir():
         problem("theme", f"no folder {site['theme']!r} in the content folder")
         del site["theme"]

@@ -71,7 +71,9 @@ def collection(name: str, labels: tuple[str, str], folder: str, table) -> dict:
         "slug": "{{slug}}",
         "identifier_field": "title",
         "summary": "{{title}} · {{issuer}}",
-        "sortable_fields": ["title", "issuer"],
+        "sortable_fields": [
+            f for f in ("title", "issuer", "updated") if f in {x.name for x in table}
+        ],
         "preview_path": name + "/{{slug}}/",
         "fields": [widget(f) for f in table] + [BODY],
     }

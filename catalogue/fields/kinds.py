@@ -297,7 +297,7 @@ class Start(Kind):
                 )
         if not isinstance(node, SequenceNode):
             items(node, field.name, field.example)  # one date, not in a list: show the form
-        return sorted(date(item) for item in nodes)
+        return sorted(distinct([(date(item), item) for item in nodes]))
 
     def schema(self, field):
         return {

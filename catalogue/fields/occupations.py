@@ -87,6 +87,23 @@ class Occupations(Kind):
     def facet_values(self, value):
         return [o.name for o in value]
 
+    def widget(self, field):
+        """The editor's list of careers, each a name and an optional code."""
+        return {
+            "widget": "list",
+            "summary": "{{fields.name}}",
+            "fields": [
+                {"name": "name", "label": "Name", "widget": "string"},
+                {
+                    "name": "code",
+                    "label": "Code",
+                    "widget": "string",
+                    "required": False,
+                    "hint": "In the site's occupation scheme (NOC 2021: five digits).",
+                },
+            ],
+        }
+
     def answer(self, typed):
         return [Occupation(item.strip()) for item in typed.split(",") if item.strip()]
 

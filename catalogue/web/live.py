@@ -48,7 +48,10 @@ class LiveReload:
         self.code = snapshot(self.code_dirs)
 
     def _content_snapshot(self):
-        return snapshot([self.content_dir / "credentials"], [self.content_dir / "site.toml"])
+        return snapshot(
+            [self.content_dir / "credentials", self.content_dir / "pathways"],
+            [self.content_dir / "site.toml"],
+        )
 
     def check(self) -> list[str]:
         """Look for changes once; apply them; return what changed (for the log)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from flask import current_app, request
 
@@ -52,6 +53,9 @@ def site_root() -> str | None:
     or None in a static build given no base URL."""
     if static_settings() is not None and not current_app.config.get("FREEZER_BASE_URL"):
         return None
+    base = urlsplit(site().catalogue.site.base_url)
+    if static_settings() is None and base.netloc and base.path.rstrip("/") == request.script_root:
+        return f"{base.scheme}://{base.netloc}"  # the public address, whatever the Host said
     return request.host_url.rstrip("/")
 
 

@@ -71,7 +71,7 @@ class Site:
             f.name: unique_slugs(sorted(self.engine.bits[f.name]), "value") for f in FACETS
         }
         self.browse_slug = {f: {v: s for s, v in m.items()} for f, m in self.browse.items()}
-        self.pathways = pathways(self.entries, self.catalogue.pathway_files, self.catalogue.entries)
+        self.pathways = pathways(self.entries, self.catalogue.pathway_files)
         self.cards: dict[tuple, str] = {}  # see result_card
         self.browse_urls: dict[tuple, str] = {}  # see browse_url
         self.js_texts: dict[str, dict] = {}  # see js_text
