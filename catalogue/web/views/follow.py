@@ -23,7 +23,6 @@ from flask import (
     url_for,
 )
 
-from ...facets import FACETS
 from ...model import Credential
 from ...search import (
     SearchRequest,
@@ -80,8 +79,7 @@ def browse_feed(facet: str, value: str):
 def browse_feeds():
     """Each facet value's slug in the browse pages' URLs, {facet: {value: slug}}: how the
     static search page finds the feed of a search that is one facet value."""
-    s = site()
-    return jsonify({f.name: {v: slug for slug, v in s.browse[f.name].items()} for f in FACETS})
+    return jsonify(site().browse_slug)
 
 
 # ---- Calendars ----------------------------------------------------------------------------

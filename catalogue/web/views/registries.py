@@ -58,10 +58,6 @@ def publisher() -> Publisher:
     return Publisher(site().catalogue.site, SiteAddresses())
 
 
-def published():
-    return [e for e in site().entries if not e.draft]
-
-
 def entry_export(form: str) -> Callable:
     media, one, _ = FORMS[form]
 
@@ -79,7 +75,7 @@ def catalogue_export(form: str) -> Callable:
     media, _, every = FORMS[form]
 
     def view():
-        return Response(dumps(every(published(), publisher())), mimetype=media)
+        return Response(dumps(every(site().catalogue.published(), publisher())), mimetype=media)
 
     view.__name__ = f"api_{form}"
     return view
