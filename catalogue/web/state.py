@@ -81,6 +81,10 @@ class Site:
         self.params: dict[tuple[str, str], str] = {}  # see facet_links
         self.value_html: dict[tuple[str, str], str] = {}  # see facet_items
         self.pathway_slug = pathway_names(self.pathways)  # what stacks_into may say
+        self.files_naming: dict[str, list[str]] = {}  # see stacking
+        for slug, pathway in self.pathways.items():
+            for member in pathway.entries if pathway.source else ():
+                self.files_naming.setdefault(member.slug, []).append(slug)
 
 
 # The Site answering the request, found once per request: a search page asks for it

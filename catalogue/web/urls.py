@@ -78,9 +78,8 @@ def stacking(entry) -> list[tuple[str, str | None]]:
     its `stacks_into` names, then the pathways whose files name it."""
     s = site()
     found = {pathway_name(name): pathway_url(name) for name in entry.stacks_into}
-    for slug, pathway in s.pathways.items():
-        if pathway.source and entry in pathway.entries and pathway.name not in found:
-            found[pathway.name] = url_for("pathway", slug=slug)
+    for slug in s.files_naming.get(entry.slug, ()):
+        found.setdefault(s.pathways[slug].name, url_for("pathway", slug=slug))
     return list(found.items())
 
 
