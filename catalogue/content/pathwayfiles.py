@@ -13,7 +13,7 @@ from yaml.nodes import MappingNode, ScalarNode
 from ..fields import Field, FieldError
 from ..fields.builtin import LANGUAGES
 from ..fields.kinds import CHOICE, TEXT, URL, Kind
-from ..fields.nodes import KIND_WORDS, distinct, file_line, is_null, items, text
+from ..fields.nodes import KIND_WORDS, distinct, file_line, is_null, items, keyed, text
 from .entry import SLUG_RE, DocumentError, read_document
 from .errors import ContentError
 from .frontmatter import parse_front_matter
@@ -71,10 +71,8 @@ class ElectivesKind(Kind):
             got = KIND_WORDS.get(type(node), f"'{getattr(node, 'value', '')}'")
             raise FieldError(f"expected choose: and from:; got {got}", node)
         parts = {}
-        for key, value in node.value:
-            name = key.value if isinstance(key, ScalarNode) else None
-            if name not in ("choose", "from"):
-                raise FieldError(f"unknown key '{name}'; electives have choose and from", key)
+        unknown = "unknown key {key}; electives have choose and from"
+        for name, key, value in keyed(node, ("choose", "from"), unknown):
             if name in parts:
                 raise FieldError(f"{name} appears twice; keep one", key)
             parts[name] = value

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .nodes import KIND_WORDS, FieldError, distinct, is_null, items, text
+from .nodes import KIND_WORDS, FieldError, distinct, is_null, items, keyed, text
 
 
 class Field(Protocol):
@@ -338,6 +338,9 @@ class Skill:
     uri: str | None = None
 
 
+SKILL_KEYS = "a skill has 'name' and 'uri'; got {key}"
+
+
 class Skills(Kind):
     """Competencies: text, or {name, uri} where the uri points into a framework."""
 
@@ -349,11 +352,7 @@ class Skills(Kind):
         for item in items(node, field.name, field.example):
             if isinstance(item, MappingNode):
                 parts = {}
-                for key, value in item.value:
-                    name = key.value if isinstance(key, ScalarNode) else None
-                    if name not in ("name", "uri"):
-                        shown = f"'{name}'" if name is not None else KIND_WORDS[type(key)]
-                        raise FieldError(f"a skill has 'name' and 'uri'; got {shown}", key)
+                for name, _, value in keyed(item, ("name", "uri"), SKILL_KEYS):
                     parts[name] = url(value) if name == "uri" else text(value)
                 if "name" not in parts:
                     raise FieldError("a skill written as a mapping needs a 'name'", item)

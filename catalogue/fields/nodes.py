@@ -27,6 +27,18 @@ def is_null(node: yaml.Node) -> bool:
     return isinstance(node, ScalarNode) and node.tag == TAG + "null"
 
 
+def keyed(node: MappingNode, allowed: tuple[str, ...], unknown: str):
+    """Each (key, key node, value node) of a mapping node, in order. A key not in
+    `allowed` is refused, when it is reached, with `unknown`: its `{key}` is the key as
+    written ('uri'), or what it is if it is not text (a list)."""
+    for key, value in node.value:
+        name = key.value if isinstance(key, ScalarNode) else None
+        if name not in allowed:
+            shown = f"'{name}'" if name is not None else KIND_WORDS[type(key)]
+            raise FieldError(unknown.format(key=shown), key)
+        yield name, key, value
+
+
 def file_line(node: yaml.Node) -> int:
     """The line of the file a node is on: front matter starts on its second line, after
     the opening '---'."""

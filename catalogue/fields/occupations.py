@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from yaml.nodes import MappingNode, ScalarNode
+from yaml.nodes import MappingNode
 
 from .kinds import Kind
-from .nodes import FieldError, distinct, file_line, is_null, items, text
+from .nodes import FieldError, distinct, file_line, is_null, items, keyed, text
 
 # Each scheme: what a code looks like, and an example for the message when it does not.
 OCCUPATION_SCHEMES = {
@@ -47,14 +47,8 @@ class Occupations(Kind):
             return []
         for item in items(node, field.name, field.example):
             if isinstance(item, MappingNode):
-                parts = {}
-                for key, value in item.value:
-                    name = key.value if isinstance(key, ScalarNode) else None
-                    if name not in ("code", "name"):
-                        raise FieldError(
-                            f"unknown key '{name}'; an occupation has code and name", key
-                        )
-                    parts[name] = value
+                unknown = "unknown key {key}; an occupation has code and name"
+                parts = {name: value for name, _, value in keyed(item, ("code", "name"), unknown)}
                 if "name" not in parts:
                     raise FieldError("an occupation needs a name", item)
                 code = text(parts["code"], 20) if "code" in parts else None
