@@ -348,3 +348,24 @@ def catalogue_serve(content: Path, cache: Path) -> Iterator[tuple[str, subproces
             proc.terminate()
             log = proc.communicate(timeout=30)[0]
             assert "Traceback" not in log, log
+
+
+@contextmanager
+def gunicorn_serve(settings: dict[str, str], workers: int, threads: int) -> Iterator[str]:
+    """The catalogue under gunicorn on a free port, as in production (`catalogue.wsgi:app`
+    with the CATALOGUE_* `settings`): yield its address; on the way out, stop it and
+    refuse a traceback in what it printed."""
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    base = f"http://127.0.0.1:{port}/"
+    proc = start_server(
+        [str(gunicorn), "--workers", str(workers), "--threads", str(threads), "--bind",
+         f"127.0.0.1:{port}", "catalogue.wsgi:app"],
+        base, {**os.environ, **settings},
+    )  # fmt: skip
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=30)[0]
+    assert "Traceback" not in output, output

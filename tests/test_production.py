@@ -6,12 +6,11 @@ import os
 import subprocess
 import sys
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from .conftest import DEMO
-from .static_site import free_port, start_server
+from .static_site import gunicorn_serve
 
 
 def get(url: str, headers: dict | None = None) -> tuple[int, str]:
@@ -22,24 +21,13 @@ def get(url: str, headers: dict | None = None) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = free_port()
-    env = {
-        **os.environ,
+    settings = {
         "CATALOGUE_CONTENT": str(DEMO),
         "CATALOGUE_INDEX_DIR": str(tmp_path_factory.mktemp("gunicorn-index")),
         "CATALOGUE_PROXIES": "1",
     }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    base = f"http://127.0.0.1:{port}/"
-    proc = start_server(
-        [str(gunicorn), "--workers", "2", "--threads", "2", "--bind", f"127.0.0.1:{port}",
-         "catalogue.wsgi:app"],
-        base, env,
-    )  # fmt: skip
-    yield base
-    proc.terminate()
-    output = proc.communicate(timeout=30)[0]
-    assert "Traceback" not in output, output
+    with gunicorn_serve(settings, workers=2, threads=2) as base:
+        yield base
 
 
 def test_gunicorn_serves_the_catalogue(server):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 from .conftest import BASE, DATA, DEMO, PREFIX, ROOT
-from .static_site import CHROMIUM, free_port, netlify_headers, serve_folder, start_server
+from .static_site import (
+    CHROMIUM,
+    free_port,
+    gunicorn_serve,
+    netlify_headers,
+    serve_folder,
+)
 
 ENTRY = "agri-dairy-herd-health-records"
 OTHER = {"en": "fr", "fr": "en"}
@@ -362,24 +367,14 @@ STATIC_PAGES = ["", f"credentials/{ENTRY}/", "fr/browse/delivery/online/"]
 def server_audits(demo_app, tmp_path_factory):
     """Lighthouse's reports of the demo's pages under gunicorn, as in production (not
     `catalogue serve`: its live reload keeps a request open, which Lighthouse waits on)."""
-    port = free_port()
-    env = {**os.environ, "CATALOGUE_CONTENT": str(DEMO),
-           "CATALOGUE_INDEX_DIR": str(tmp_path_factory.mktemp("seo-index"))}  # fmt: skip
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    base = f"http://127.0.0.1:{port}/"
-    proc = start_server(
-        [str(gunicorn), "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{port}",
-         "catalogue.wsgi:app"],
-        base, env,
-    )  # fmt: skip
+    settings = {
+        "CATALOGUE_CONTENT": str(DEMO),
+        "CATALOGUE_INDEX_DIR": str(tmp_path_factory.mktemp("seo-index")),
+    }
     pathway = next(iter(demo_app.extensions["catalogue"].pathways))
-    urls = {path: base + path.format(pathway=pathway) for path in [*SERVER_PAGES, SEARCH_PAGE]}
-    try:
+    with gunicorn_serve(settings, workers=1, threads=4) as base:
+        urls = {path: base + path.format(pathway=pathway) for path in [*SERVER_PAGES, SEARCH_PAGE]}
         found = audit_reports(list(urls.values()))
-    finally:
-        proc.terminate()
-        output = proc.communicate(timeout=30)[0]
-    assert "Traceback" not in output, output
     return {path: (url, found[url]) for path, url in urls.items()}
 
 
