@@ -1,7 +1,9 @@
 """The Decap CMS bundle the editor at /admin/ runs: one pinned release, fetched from the
 npm registry by `scripts/install` (no Node needed), checked against its integrity hash.
 
-    python -m catalogue.web.decap        # install it (what scripts/install runs)
+    bash scripts/install      # calls main(), below
+(Not `python -m catalogue.web.decap`: the package imports this module first, and Python
+warns of running a module twice.)
 """
 
 from __future__ import annotations
@@ -89,6 +91,3 @@ def main() -> int:
     print(f"decap-cms {VERSION}: {len(bundle_files())} files in {where}")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
