@@ -12,6 +12,7 @@ from ..exports.browser import export, fragments
 from ..facets import FACETS
 from ..web import decap
 from ..web.views.admin import ADMIN_ENDPOINTS
+from ..web.views.browse import page_count
 
 SKIPPED_ENDPOINTS = {"api_search", "search_feed", "content_errors"}  # they need a server
 
@@ -130,8 +131,13 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
             for entry in site.entries:
                 yield "entry", {"slug": entry.slug, **lang}
             for facet in FACETS:
-                for slug in site.browse[facet.name]:
+                for slug, value in site.browse[facet.name].items():
                     yield "browse", {"facet": facet.name, "value": slug, **lang}
+                    for n in range(2, page_count(site, facet.name, value) + 1):
+                        yield "browse_page", {"facet": facet.name, "value": slug, "n": n, **lang}
+            # A catalogue whose every value fits on one browse page has no page 2: none
+            # of browse_page is missing then (page 1 is never frozen at .../page/1/).
+            frozen.add("browse_page")
             for slug in site.pathways:
                 yield "pathway", {"slug": slug, **lang}
         # following: a feed per browse page, the start dates of each dated entry

@@ -1,4 +1,5 @@
-"""Pieces of pages built in Python: result cards, facet lists, chips, compare columns."""
+"""Pieces of pages built in Python: result cards and browse rows, facet lists, chips,
+compare columns."""
 
 from __future__ import annotations
 
@@ -139,6 +140,23 @@ def result_card(entry: Credential, terms) -> Markup:
     )
 
 
+def browse_rows(entries: list[Credential]) -> Markup:
+    """The entries of a browse page as lean rows (title, issuer, delivery, time, cost),
+    each rendered once per entry, language and address the site is served under, and
+    kept, as result cards are: a build writes each entry in a row of a dozen browse
+    pages or more."""
+    s = site()
+    lang, root, static = current_lang(), sub_path(), static_build()
+    out = []
+    for entry in entries:
+        key = ("row", entry.slug, lang, root, static)
+        html = s.cards.get(key)
+        if html is None:
+            html = s.cards[key] = render_template("_row.html", e=entry)
+        out.append(html)
+    return Markup("\n".join(out))
+
+
 def highlight(text: str, terms) -> Markup:
     return Markup("").join(
         Markup("<mark>%s</mark>") % piece if marked else escape(piece)
@@ -274,13 +292,13 @@ class LanguageLink(NamedTuple):
     url: str
 
 
-def results_item_list(results: SearchResults) -> Markup:
-    """A page of results as a schema.org ItemList, entries at their pages in the page's
-    language."""
+def results_item_list(results: SearchResults, page_size: int = PAGE_SIZE) -> Markup:
+    """A page of results (of `page_size` entries a page) as a schema.org ItemList,
+    entries at their pages in the page's language."""
     host = request.host_url.rstrip("/")
     return item_list(
         results.entries,
-        (results.page - 1) * PAGE_SIZE + 1,
+        (results.page - 1) * page_size + 1,
         results.total,
         lambda slug: host + page_url("entry", slug=slug),
     )

@@ -62,6 +62,14 @@ def browse_url(facet: str, value: str) -> str:
     return url
 
 
+def browse_page_url(facet: str, slug: str, n: int) -> str:
+    """Page `n` of the browse page of a facet value given by its slug: page 1 at the
+    browse page's own address, the others at .../page/<n>/."""
+    if n == 1:
+        return page_url("browse", facet=facet, value=slug)
+    return page_url("browse_page", facet=facet, value=slug, n=n)
+
+
 def pathway_url(name: str) -> str | None:
     slug = site().pathway_slug.get(name)
     return url_for("pathway", slug=slug) if slug else None

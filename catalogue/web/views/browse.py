@@ -1,12 +1,15 @@
-"""Browse pages (every entry with one facet value) and pathways."""
+"""Browse pages (every entry with one facet value, in pages) and pathways."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
+from babel.numbers import format_decimal
 from flask import (
     Flask,
     abort,
+    redirect,
     render_template,
 )
 from markupsafe import Markup
@@ -16,11 +19,20 @@ from ...search import (
     SearchRequest,
 )
 from ..components import (
+    browse_rows,
     related_facets,
     results_item_list,
 )
-from ..state import site
-from ..urls import search_url
+from ..language import local_formats
+from ..state import Site, site
+from ..urls import browse_page_url, search_url
+
+# Entries on one browse page. A row is about 0.35 KB of HTML plus 0.1 KB of its JSON-LD
+# ListItem, so 100 rows make a page of 50 to 60 KB with the page's own head, menus and
+# footer: well under the 200 KB a page may weigh at 10,000 entries (issue 14), with room
+# for long titles and issuer names, while keeping a facet value such as "Online" (about
+# 2,400 of 10,000 entries) to some 25 pages rather than 120 of the search page's 20.
+BROWSE_PAGE_SIZE = 100
 
 
 def browse_index():
@@ -29,26 +41,56 @@ def browse_index():
     return render_template("browse_index.html", results=results)
 
 
-def browse(facet: str, value: str):
+def page_count(s: Site, facet: str, value: str) -> int:
+    """How many pages the browse page of `value` (a facet value, not its slug) has."""
+    return max(1, math.ceil(s.engine.bits[facet].get(value, 0).bit_count() / BROWSE_PAGE_SIZE))
+
+
+def browse(facet: str, value: str, n: int = 1):
+    """/browse/<facet>/<value>/: the first page of the entries with that facet value,
+    sorted as a search with no words is (by title, then slug)."""
     s = site()
     real = s.browse.get(facet, {}).get(value)
     if real is None:
         abort(404)
-    req = SearchRequest(filters={facet: [real]})
-    results = s.engine.search(req, page_size=max(1, len(s.entries)), facets=False)
+    req = SearchRequest(filters={facet: [real]}, page=n)
+    results = s.engine.search(req, page_size=BROWSE_PAGE_SIZE, facets=False)
+    if results.page != n:
+        abort(404)  # past the last page (the engine would give the last one)
     related = None
-    if facet in ("issuer", "partners"):
-        related = related_facets(results.entries, facet)
+    if facet in ("issuer", "partners") and n == 1:
+        # who the issuer or partner works with, across all its pages: shown on the first
+        if results.pages == 1:
+            everyone = results.entries
+        else:
+            everyone = s.engine.search(
+                SearchRequest(filters={facet: [real]}), page_size=len(s.entries), facets=False
+            ).entries
+        related = related_facets(everyone, facet)
+    total = results.total
     return render_template(
         "browse.html",
         facet=FACETS_BY_NAME[facet],
         value=real,
         results=results,
         related=related,
-        search_link=search_url(req.args()),
-        total_span=Markup('<span data-total="%d">%d</span>') % (results.total, results.total),
-        item_list=results_item_list(results),
+        rows=browse_rows(results.entries),
+        page_href=lambda page: browse_page_url(facet, value, page),
+        search_link=search_url(SearchRequest(filters={facet: [real]}).args()),
+        total_span=Markup('<span data-total="%d">%s</span>')
+        % (total, format_decimal(total, locale=local_formats().where)),
+        item_list=results_item_list(results, BROWSE_PAGE_SIZE),
     )
+
+
+def browse_page(facet: str, value: str, n: int):
+    """/browse/<facet>/<value>/page/<n>/, n from 2: page 1 is the browse page itself,
+    and its address here sends there (never a second address of it; never frozen)."""
+    if n == 1 and value in site().browse.get(facet, {}):
+        return redirect(browse_page_url(facet, value, 1), 301)
+    if n < 2:
+        abort(404)
+    return browse(facet, value, n)
 
 
 def pathways_index():
@@ -66,5 +108,6 @@ def register(app: Flask, page: Callable) -> None:
     """Route this family's pages (`page` routes one under each language prefix too)."""
     page("/browse/")(browse_index)
     page("/browse/<facet>/<value>/")(browse)
+    page("/browse/<facet>/<value>/page/<int:n>/")(browse_page)
     page("/pathways/")(pathways_index)
     page("/pathways/<slug>/")(pathway)

@@ -54,6 +54,7 @@ def sitemap():
         if s.pathways:
             urls.append(at("pathways_index"))
         urls += [at("pathway", slug=p) for p in s.pathways]
+        # a browse value's first page only: its further pages list entries named above
         urls += [at("browse", facet=f, value=v) for f, values in s.browse.items() for v in values]
     body = render_template("sitemap.xml", urls=urls, updated=updated)
     return Response(body, mimetype="application/xml")
