@@ -18,7 +18,7 @@ COURSE_MODES = {"in-person": "Onsite", "online": "Online", "hybrid": "Blended"}
 
 def script_json(data: dict) -> Markup:
     """`data` as JSON safe to embed in a script element."""
-    text = json.dumps(data, ensure_ascii=False)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # Inside <script>, "</" and "<!--" could end the element early.
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
