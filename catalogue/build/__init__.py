@@ -1,8 +1,10 @@
 """The build: the whole site frozen by Frozen-Flask into a folder any static host serves.
 
 freeze.py runs a build (into a scratch folder, moved into place only when whole),
-pages.py tells Frozen-Flask every URL and writes the browser's search files, hosts.py
-the files static hosts read (headers, 404 page) and the compacted scripts.
+pages.py tells Frozen-Flask every URL and writes the browser's search files, parts.py
+freezes them in one process a core, datafiles.py writes each entry's data files straight
+from their views, hosts.py the files static hosts read (headers, 404 page) and the
+compacted scripts.
 """
 
 from .freeze import MARKER, SEARCH_DATA, BuildError, freeze, main

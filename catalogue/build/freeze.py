@@ -15,12 +15,11 @@ import os
 import shutil
 import sys
 import tempfile
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
+from flask_frozen import Freezer
 
 from ..content import load_site
 from ..exports.browser import facet_file
@@ -37,6 +36,7 @@ from .pages import (
     register_generators,
     register_static_routes,
 )
+from .parts import PartFailed, freeze_pages, part_count
 
 # Frozen-Flask checks each page's type against its file name; not every system's
 # mimetypes knows .atom, .jsonld and .yml (the editor's config.yml).
@@ -46,6 +46,7 @@ mimetypes.add_type("text/yaml", ".yml")
 
 MARKER = ".catalogue-build"
 SEARCH_DATA = "search-data"  # the folder of the browser's search files
+PARTS: int | None = None  # processes a build freezes in; None: one a core (parts.py)
 
 
 class BuildError(Exception):
@@ -158,15 +159,13 @@ def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
         freezer = Freezer(app, with_no_argument_rules=False, log_url_for=False)
         frozen: set[str] = set()
         register_generators(freezer, frozen)
-        urls = []
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", FrozenFlaskWarning)
-            # check_endpoints does this check, knowing which pages are left out on purpose
-            warnings.simplefilter("ignore", MissingURLGeneratorWarning)
-            for page in freezer.freeze_yield():
-                urls.append(page.url)
-                if progress:
-                    progress(page.url)
+        # Each part a process of its own, forked from this one with the site loaded, all
+        # writing into the scratch folder; the scratch folder is new, so it holds exactly
+        # what this build writes (Frozen-Flask's FREEZER_REMOVE_EXTRA_FILES, kept whole).
+        try:
+            urls = freeze_pages(freezer, PARTS or part_count(), progress, frozen)
+        except PartFailed as exc:
+            raise BuildError(f"{exc}; the folder was left as it was") from None
         check_endpoints(app, frozen)
         for name, data in search_files.items():
             path = scratch / SEARCH_DATA / name
