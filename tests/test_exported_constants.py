@@ -10,7 +10,7 @@ import re
 import pytest
 
 from catalogue.build import export_search
-from catalogue.exports.browser import _number, facet_file
+from catalogue.exports.browser import _number, facet_file, unpacked
 from catalogue.facets import RANGE_FILTERS
 from catalogue.search import RANGES, SORT_FIELDS
 from catalogue.web import MAX_COMPARE
@@ -82,8 +82,18 @@ def test_the_scripts_read_the_exported_tables():
 
 @pytest.fixture(scope="module")
 def exported(demo_app):
+    """The facet part, with each number column read from the file it names."""
     files = export_search(demo_app, None)
-    return json.loads(files[facet_file(files)])
+    data = json.loads(files[facet_file(files)])
+    data["numbers"] = {
+        attr: [
+            None if code == 0 else coded["values"][code - 1]
+            for code in unpacked(coded["codes"])
+        ]
+        for attr, name in data["numbers"].items()
+        for coded in [json.loads(files[name])]
+    }
+    return data
 
 
 @pytest.fixture(scope="module")

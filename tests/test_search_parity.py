@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from catalogue.build import compact_script, export_search
+from catalogue.exports.browser import packed, unpacked
 from catalogue.web import create_app
 
 from .conftest import DEMO, ROOT
@@ -28,17 +30,23 @@ RUNNER = Path(__file__).parent / "js" / "search_queries.mjs"
 
 
 def export_to(app, folder: Path) -> tuple[Path, Path]:
+    """Write the search files but the cards into `folder`; return the facet part and the
+    text part."""
     files = export_search(app, None)
     for name, data in files.items():
         if not name.startswith("cards-"):
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(data)
     facets = next(folder.glob("facets.*.json"))
     return facets, folder / json.loads(facets.read_text())["text"]
 
 
 def run_node(facets: Path, text: Path, queries: list[str], scripts: Path | None = None):
+    """The browser engine's answers, reading the files beside `facets` (`text` among
+    them) as the browser does."""
+    assert text.parent == facets.parent
     proc = subprocess.run(
-        ["node", str(RUNNER), str(facets), str(text)],
+        ["node", str(RUNNER), str(facets)],
         input="\n".join(json.dumps(q) for q in queries) + "\n",
         capture_output=True,
         text=True,
@@ -131,15 +139,23 @@ def test_every_word_scores_alike(demo_export):
 
 
 def test_a_difference_is_caught(demo_export, tmp_path):
-    """A changed export (one entry's stored length) changes an answer: the test can fail."""
+    """A changed export (the stored title lengths tripled in every shard) changes an
+    answer: the test can fail."""
     engine, facets, text = demo_export
-    data = json.loads(text.read_text())
-    body = next(f for f in data["fields"] if f["name"] == "title")
-    body["lengths"] = [length * 3 for length in body["lengths"]]
-    bad = tmp_path / "text.json"
-    bad.write_text(json.dumps(data))
+    copy = tmp_path / "export"
+    shutil.copytree(facets.parent, copy)
+    title = [f["name"] for f in json.loads(text.read_text())["fields"]].index("title")
+    shards = list(copy.glob("terms-*/*.json"))
+    assert len(shards) > 1
+    for shard in shards:
+        data = json.loads(shard.read_text())
+        for records in data["terms"].values():
+            for record in records:
+                if record[0] == title:
+                    record[4] = packed(n * 3 for n in unpacked(record[4]))
+        shard.write_text(json.dumps(data))
     queries = [f"q={w}" for w in ("care", "safety", "data", "plan", "health", "install")]
-    browser = run_node(facets, bad, queries)
+    browser = run_node(copy / facets.name, copy / text.name, queries)
     assert any(
         got["results"] != server_answer(engine, q)["results"]
         for q, got in zip(queries, browser, strict=True)

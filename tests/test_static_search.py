@@ -8,7 +8,7 @@ and the links of chips, pagination and facets (the live site's, under the sub-pa
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -104,9 +104,27 @@ def live(demo_app):
     return demo_app.test_client(), demo_app.extensions["catalogue"].engine
 
 
+COUNTED = "() => !document.querySelector('#search-app[aria-busy], button.facet-load[disabled]')"
+
+
+def count_every_facet(page) -> list[str]:
+    """Press each "show the choices" button of a facet of many values the page left
+    uncounted (the static site loads such a facet's column when asked); return their
+    facets' headings."""
+    headings = []
+    while page.locator("button.facet-load").count():
+        button = page.locator("button.facet-load").first
+        headings.append(button.locator("xpath=..").locator("h3").inner_text())
+        button.click()
+        page.wait_for_function(COUNTED)
+    return headings
+
+
 def check(page, live, expect_query: str | None = None) -> dict:
-    """Wait for the page's search to finish and compare the view with the server's."""
+    """Wait for the page's search to finish, count every facet, and compare the view
+    with the server's."""
     page.wait_for_selector(READY)
+    count_every_facet(page)
     query = urlsplit(page.url).query
     if expect_query is not None:
         assert query == expect_query
@@ -244,6 +262,75 @@ def test_the_text_part_loads_on_first_use(browser, demo_site, live):
     context.close()
 
 
+def test_a_facet_of_many_values_loads_when_asked(browser, demo_site, live):
+    """Skills (over a hundred values in the demo) are not fetched for a first view: the
+    filter shows a button, which loads and counts them; they stay counted."""
+    context = browser.new_context()
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(urlsplit(r.url).path.rsplit("/", 1)[-1]))
+    page.goto(f"{demo_site}search/?delivery=online")
+    page.wait_for_selector(READY)
+    assert not any(name.startswith("facet-skills.") for name in fetched)
+    skills = page.locator(".facet-uncounted", has=page.locator("h3", has_text="Skill"))
+    assert skills.locator("button.facet-load").is_visible()
+    assert count_every_facet(page) == ["Skill"]
+    assert sum(name.startswith("facet-skills.") for name in fetched) == 1
+    assert page.locator(".facet a.facet-value[data-facet=skills]").count() >= 10
+    check(page, live, "delivery=online")
+    page.locator(".facets a.facet-value[data-facet=delivery]").first.click()
+    page.wait_for_function(COUNTED)
+    assert page.locator("button.facet-load").count() == 0  # still counted
+    check(page, live)
+    context.close()
+
+
+def test_a_url_choosing_a_skill_loads_its_column(page, demo_site, live):
+    engine = live[1]
+    skill = next(iter(sorted(engine.columns.value_keys["skills"])))
+    query = urlencode({"skills": skill})
+    page.goto(f"{demo_site}search/?{query}")
+    page.wait_for_selector(READY)
+    assert page.locator("button.facet-load").count() == 0
+    view = check(page, live, query)
+    assert view["total"] >= 1
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt", "another shard"])
+def test_a_missing_or_damaged_shard_shows_no_wrong_results(browser, demo_site, damage):
+    """A host that dropped or mangled a shard: the page says so, shows no results, and
+    keeps its links to the browse pages; it never shows another search's results."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def spoil(route):
+        if damage == "missing":
+            route.fulfill(status=404, body="Not found")
+        elif damage == "corrupt":
+            cut = route.fetch().body()[:-40]
+            route.fulfill(status=200, body=cut, content_type="application/json")
+        else:  # a file of the right format but the wrong place
+            swapped = route.fetch().body().replace(b'"shard":', b'"shard":1', 1)
+            route.fulfill(status=200, body=swapped, content_type="application/json")
+
+    page.route("**/terms-*/*.json", spoil)
+    page.goto(f"{demo_site}search/?delivery=online")
+    page.wait_for_selector(READY)
+    assert page.locator(".results-body .card").count() > 0
+    page.fill("#q", "care")
+    page.press("#q", "Enter")
+    alert = page.locator(".results-body [role=alert]")
+    alert.wait_for()
+    assert "did not load" in alert.inner_text()
+    assert page.locator(".results-body .card").count() == 0
+    assert page.locator("#results-h [data-total]").count() == 0
+    assert urlsplit(alert.locator("a").get_attribute("href")).path == f"{PREFIX}browse/"
+    assert errors == []
+    context.close()
+
+
 def test_without_javascript_the_page_lists_entries_and_links_to_browse(browser, demo_site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -325,6 +412,7 @@ def test_the_french_interface_searches_like_the_server_and_switches_language(
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{demo_site}fr/search/?q=care&delivery=online")
     page.wait_for_selector(READY)
+    count_every_facet(page)
     view = page.evaluate(FRENCH_VIEW)
     # the same page as the live server draws it, in French
     server = browser.new_context(java_script_enabled=False)

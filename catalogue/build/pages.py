@@ -22,8 +22,8 @@ def _languages(app) -> tuple[str, ...]:
 
 
 def export_search(app, base_url: str | None) -> dict[str, bytes]:
-    """The browser's search files (see catalogue/export.py), cards rendered as the
-    search page renders them in each language, with links under `base_url`."""
+    """The browser's search files (see catalogue/exports/browser.py), cards rendered as
+    the search page renders them in each language, with links under `base_url`."""
     engine = app.extensions["catalogue"].engine
 
     def card(entry, lang: str) -> str:
@@ -31,7 +31,7 @@ def export_search(app, base_url: str | None) -> dict[str, bytes]:
         return render_template("_card.html", e=entry)
 
     with app.test_request_context("/", base_url=base_url or "http://localhost/"):
-        return export(engine, card, _languages(app))
+        return export(engine, card, _languages(app), app.extensions["catalogue"].browse_slug)
 
 
 def export_compare(app, base_url: str | None) -> dict[str, tuple[str, dict[str, bytes]]]:

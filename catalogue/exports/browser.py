@@ -2,21 +2,34 @@
 
 The static site answers `/search/?...` in the browser (static/js/search-engine.js) with
 the same results, order and counts as the server. Everything here is read from the
-server's own `SearchEngine` and Whoosh index, so the two cannot drift apart:
+server's own `SearchEngine` and Whoosh index, so the two cannot drift apart. The files
+are split so that a page fetches only what its request needs:
 
-- the facet part (`facets.<hash>.json`, loaded with the search page): each entry's facet
-  values, cost, hours, weeks and update date, and each facet's values in display order
-  with their labels. Entries are numbered in title order, the tie-break of every sort;
-- the text part (`text.<hash>.json`, loaded when a query first has words): per text field,
-  the postings (entry, frequency) of every term, the field length of every entry as
-  Whoosh stored it (quantised to a byte, so not recomputed), the average field length,
-  and the inverse document frequency of every document frequency that occurs (computed
-  here because the browser's `Math.log` differs from C's in the last bit for about 3%
-  of the values a catalogue needs, enough to reorder ties);
+- the facet part (`facets.<hash>.json`, loaded with the search page): the limits, sorts
+  and ranges, and for every facet of at most LAZY_VALUES values its values in display
+  order with their labels and browse-page slugs and the values of every entry. Entries
+  are numbered in title order, the tie-break of every sort;
+- the same for each facet of more values (skills, say) in a file of its own
+  (`facet-<name>.<hash>.json`), loaded when a URL names the facet or the visitor asks
+  to see its values;
+- a column file per number the ranges and sorts read (`number-<attr>.<hash>.json`),
+  loaded when a request filters or sorts by it;
+- the text part, loaded when a query first has words: a small file naming the shards and
+  giving each text field's weight and average length (`text.<hash>.json`), and the
+  shards (`terms-<hash>/<n>.json`), each holding a run of terms in code-point order
+  with, per field, the entries (as gaps), frequencies and stored field lengths of their
+  postings and the inverse document frequency. A query fetches the shards of its terms
+  only. Lengths are those Whoosh stored (quantised to a byte, so not recomputed); the
+  idf is computed here because the browser's `Math.log` differs from C's in the last
+  bit for about 3% of the values a catalogue needs, enough to reorder ties;
+- the words "did you mean" picks from (`words.<hash>.json`), loaded when a query finds
+  fewer than three entries;
 - one HTML fragment per entry (`cards-<hash>/<n>.html`), the card the server renders,
   fetched for the entries on the page being shown.
 
-File names carry a hash of their content, so a host can cache them for ever.
+Lists of whole numbers are written with `packed` (a character or two per number) rather
+than as JSON arrays: a third smaller once gzipped. File and folder names carry a hash of
+their content, so a host can cache them for ever.
 """
 
 from __future__ import annotations
@@ -25,7 +38,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from ..facets import FACETS
 from ..i18n import translations
@@ -44,7 +57,11 @@ from ..search import (
     postings,
 )
 
-FORMAT = 1  # bump when the layout of the exported files changes
+FORMAT = 2  # bump when the layout of the exported files changes
+LAZY_VALUES = 100  # a facet with more values than this is a file of its own
+SHARD_CHARS = 12_000  # the size a text shard is filled to before compression
+# `packed`'s digits: 32 values for a number's last group, 32 for the groups before it
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 
 
 def _json(data) -> bytes:
@@ -57,6 +74,44 @@ def _hash(data: bytes) -> str:
 
 def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+def packed(numbers: Iterable[int]) -> str:
+    """Whole numbers of 0 or more as text, one to a few characters each: a number's bits
+    in groups of five, most significant first, each group one character of ALPHABET,
+    with 32 added to every group but the last (so 0-31 take one character, up to 1,023
+    two). The browser's `unpacked` reads it back."""
+    out = []
+    for n in numbers:
+        groups = [n & 31]
+        n >>= 5
+        while n:
+            groups.append(32 | (n & 31))
+            n >>= 5
+        out.extend(ALPHABET[g] for g in reversed(groups))
+    return "".join(out)
+
+
+def unpacked(text: str) -> list[int]:
+    """The numbers `packed` wrote."""
+    digit = {c: i for i, c in enumerate(ALPHABET)}
+    out, n = [], 0
+    for c in text:
+        d = digit[c]
+        n = (n << 5) | (d & 31)
+        if d < 32:
+            out.append(n)
+            n = 0
+    return out
+
+
+def gaps(sorted_numbers: Iterable[int]) -> list[int]:
+    """Each number as its distance from the one before (the first from 0)."""
+    out, last = [], 0
+    for n in sorted_numbers:
+        out.append(n - last)
+        last = n
+    return out
 
 
 def front_coded(values: list[str]) -> list[int | str]:
@@ -102,15 +157,49 @@ def number_column(values: list) -> list[int | float | None]:
     return [v.toordinal() - first + 1 if v is not None else None for v in values]
 
 
+def coded_numbers(column: list[int | float | None]) -> dict:
+    """A number column as its distinct values (ascending) and, packed, each entry's
+    position among them plus one (0 for an entry without a value): a catalogue has few
+    distinct costs, hours or dates, so this is a character or two an entry."""
+    values = sorted({v for v in column if v is not None})
+    code = {v: i + 1 for i, v in enumerate(values)}
+    return {"values": values, "codes": packed(code[v] if v is not None else 0 for v in column)}
+
+
 def number_attributes() -> list[str]:
     """The entry attributes the range filters and the sorts read, each once."""
     named = [attr for attr, _ in RANGES.values()] + [attr for attr, _ in SORT_FIELDS.values()]
     return list(dict.fromkeys(named))
 
 
-def facet_part(engine: SearchEngine, languages: tuple[str, ...] = ("en",)) -> dict:
-    """Facet values and numbers of every entry, entries in title order; the facets' and
-    values' labels in each interface language."""
+def facet_column(per_entry: list[list[int]]) -> dict:
+    """Each entry's value ids, packed: one id an entry when every entry has exactly one
+    (`single`), else per entry the number of its ids and then the ids as gaps."""
+    if all(len(ids) == 1 for ids in per_entry):
+        return {"single": True, "ids": packed(ids[0] for ids in per_entry)}
+    sequence: list[int] = []
+    for ids in per_entry:
+        sequence.append(len(ids))
+        sequence += gaps(sorted(ids))
+    return {"single": False, "ids": packed(sequence)}
+
+
+def _named(kind: str, data: dict, files: dict[str, bytes]) -> str:
+    body = _json(data)
+    name = f"{kind}.{_hash(body)}.json"
+    files[name] = body
+    return name
+
+
+def facet_part(
+    engine: SearchEngine,
+    languages: tuple[str, ...] = ("en",),
+    browse_slugs: dict[str, dict[str, str]] | None = None,
+) -> tuple[dict, dict[str, bytes]]:
+    """The facet part and the column files it names: facet values and numbers of every
+    entry, entries in title order; the facets' and values' labels in each interface
+    language; each value's browse-page slug (`browse_slugs`: facet -> value -> slug)."""
+    files: dict[str, bytes] = {}
     order = title_order(engine)
     entries = [engine.entries[i] for i in order]
     facets = []
@@ -121,25 +210,29 @@ def facet_part(engine: SearchEngine, languages: tuple[str, ...] = ("en",)) -> di
         values = sorted(keys, key=lambda v: (rank.get(v, len(rank)), keys[v]))
         ids = {v: i for i, v in enumerate(values)}
         own = {i: facet.label_for(v) for i, v in enumerate(values) if facet.label_for(v) != v}
-        per_entry = [[ids[v] for v in engine.values[facet.name][i]] for i in order]
-        facets.append(
-            {
-                "name": facet.name,
-                "label": {lang: translations(lang).gettext(facet.label) for lang in languages},
-                "ordered": bool(facet.order),
-                "inOrder": sum(1 for v in values if v in rank),
-                "values": front_coded(values),
-                "labels": {
-                    lang: {str(i): translations(lang).gettext(text) for i, text in own.items()}
-                    for lang in languages
-                },
-                # one value per entry is the common case: then a flat list
-                "entries": per_entry
-                if any(len(vs) != 1 for vs in per_entry)
-                else [vs[0] for vs in per_entry],
-            }
-        )
-    return {
+        slugs = (browse_slugs or {}).get(facet.name, {})
+        column = {
+            "values": front_coded(values),
+            "labels": {
+                lang: {str(i): translations(lang).gettext(text) for i, text in own.items()}
+                for lang in languages
+            },
+            **facet_column([[ids[v] for v in engine.values[facet.name][i]] for i in order]),
+            # where a value's browse page (and its feed) is: "" for none
+            "slugs": front_coded([slugs.get(v, "") for v in values]),
+        }
+        described = {
+            "name": facet.name,
+            "label": {lang: translations(lang).gettext(facet.label) for lang in languages},
+            "ordered": bool(facet.order),
+            "inOrder": sum(1 for v in values if v in rank),
+        }
+        if len(values) > LAZY_VALUES:  # its values and column in a file of their own
+            described["file"] = _named(f"facet-{facet.name}", column, files)
+        else:
+            described["column"] = column
+        facets.append(described)
+    data = {
         "format": FORMAT,
         "size": len(entries),
         "pageSize": PAGE_SIZE,
@@ -152,78 +245,100 @@ def facet_part(engine: SearchEngine, languages: tuple[str, ...] = ("en",)) -> di
         "sortFields": {key: [attr, descending] for key, (attr, descending) in SORT_FIELDS.items()},
         # [URL parameter, entry attribute, true for a lower bound], in the server's order
         "ranges": [[name, attr, lower] for name, (attr, lower) in RANGES.items()],
-        # per attribute the ranges and sorts read, one number per entry (see number_column)
+        # per attribute the ranges and sorts read, the file of its numbers (see
+        # number_column and coded_numbers)
         "numbers": {
-            attr: number_column([getattr(e, attr) for e in entries]) for attr in number_attributes()
+            attr: _named(
+                f"number-{attr}",
+                coded_numbers(number_column([getattr(e, attr) for e in entries])),
+                files,
+            )
+            for attr in number_attributes()
         },
         "facets": facets,
     }
+    return data, files
 
 
-def text_part(engine: SearchEngine) -> dict:
-    """Per text field: postings, stored field lengths and average length; idf by df."""
+def text_part(engine: SearchEngine) -> tuple[dict, dict[str, bytes]]:
+    """The text part and its shards and word list (see the module's docstring)."""
     searcher = engine.text._searcher
     reader = searcher.reader()
     count = searcher.doc_count_all()
     position = engine.title_rank  # entry -> its position in the export
     doc_to_entry = [position[entry] for entry in engine.text.doc_to_entry]
-    entry_to_doc = [engine.text.entry_to_doc[i] for i in title_order(engine)]
     fields = []
-    frequencies: set[int] = set()
-    for name, boost in TEXT_FIELDS:
-        terms = {}
-        if name in reader.indexed_field_names():
-            for term in reader.field_terms(name):
-                df = reader.doc_frequency(name, term)
-                frequencies.add(df)
-                found = sorted(
-                    (doc_to_entry[doc], _number(tf))
-                    for doc, tf in postings(reader.postings(name, term))
-                )
-                deltas, last = [], 0
-                for entry, _ in found:
-                    deltas.append(entry - last)
-                    last = entry
-                tfs = [tf for _, tf in found]
-                # [df, deltas...] when every frequency is 1, else [df, [deltas], [tfs]]
-                terms[term] = [df, *deltas] if all(tf == 1 for tf in tfs) else [df, deltas, tfs]
+    terms: dict[str, list] = {}
+    indexed = set(reader.indexed_field_names())
+    for f, (name, boost) in enumerate(TEXT_FIELDS):
         lengths = engine.text.lengths[name]
-        fields.append(
-            {
-                "name": name,
-                "boost": boost,
-                "avg": searcher.avg_field_length(name) or 1,
-                # None where an entry has nothing in the field (it then has no postings)
-                "lengths": [_number(lengths[d] or 0) for d in entry_to_doc],
-                "terms": terms,
-            }
-        )
-    return {
+        fields.append({"name": name, "boost": boost, "avg": searcher.avg_field_length(name) or 1})
+        if name not in indexed:
+            continue
+        for term in reader.field_terms(name):
+            df = reader.doc_frequency(name, term)
+            found = sorted(
+                (doc_to_entry[doc], _number(tf), doc)
+                for doc, tf in postings(reader.postings(name, term))
+            )
+            tfs = [tf for _, tf, _ in found]
+            if not all(isinstance(tf, int) for tf in tfs):  # weights Whoosh never writes
+                raise ValueError(f"{name}:{term}: a frequency that is not a whole number")
+            terms.setdefault(term, []).append(
+                [
+                    f,
+                    math.log(count / (df + 1)) + 1,
+                    packed(gaps(entry for entry, _, _ in found)),
+                    # "" when every frequency is 1, the common case
+                    "" if all(tf == 1 for tf in tfs) else packed(tfs),
+                    packed(int(lengths[doc] or 0) for _, _, doc in found),
+                ]
+            )
+    shards: list[dict[str, list]] = []
+    filled = SHARD_CHARS
+    for term in sorted(terms):  # code-point order, as the browser compares
+        record = terms[term]
+        size = len(term) + sum(len(r[2]) + len(r[3]) + len(r[4]) + 24 for r in record)
+        if filled + size > SHARD_CHARS and (not shards or shards[-1]):
+            shards.append({})
+            filled = 0
+        shards[-1][term] = record
+        filled += size
+    bodies = {
+        str(n): _json({"format": FORMAT, "shard": n, "terms": shard})
+        for n, shard in enumerate(shards)
+    }
+    folder, files = fragments("terms", bodies, ".json")
+    words = list(engine.vocabulary)
+    data = {
         "format": FORMAT,
         "size": engine.size,
-        # the words "did you mean" picks from, in the server's order, with their counts
-        "words": list(engine.vocabulary),
-        "wordCounts": list(engine.vocabulary.values()),
-        "idf": {str(df): math.log(count / (df + 1)) + 1 for df in sorted(frequencies)},
         "fields": fields,
+        # the first term of each shard; shard n holds the terms from its first to the next's
+        "shards": front_coded([next(iter(shard)) for shard in shards]),
+        "folder": folder + "/",
+        # the words "did you mean" picks from, in the server's order, with their counts
+        "words": _named(
+            "words", {"words": words, "counts": packed(engine.vocabulary.values())}, files
+        ),
     }
+    return data, files
 
 
 def export(
     engine: SearchEngine,
     render_card: Callable[[Credential, str], str],
     languages: tuple[str, ...] = ("en",),
+    browse_slugs: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, bytes]:
     """Return the browser's search files, as {path relative to the data folder: bytes}.
 
     `render_card(entry, lang)` gives an entry's card in an interface language. The facet
-    part names the text part and each language's card folder, so the page needs to know
-    only the facet part's name (see `facet_file`).
+    part names every other file (the text part names its shards), so the page needs to
+    know only the facet part's name (see `facet_file`).
     """
-    files: dict[str, bytes] = {}
-    text = _json(text_part(engine))
-    text_name = f"text.{_hash(text)}.json"
-    files[text_name] = text
+    text, files = text_part(engine)
+    text_name = _named("text", text, files)
     card_dirs = {}
     for lang in languages:
         cards = {
@@ -236,23 +351,25 @@ def export(
         card_dir, card_files = fragments("cards", cards)
         files.update(card_files)
         card_dirs[lang] = card_dir + "/"
-    facets = facet_part(engine, languages)
+    facets, columns = facet_part(engine, languages, browse_slugs)
+    files.update(columns)
     facets["languages"] = list(languages)
     facets["text"] = text_name
     facets["cards"] = card_dirs
-    data = _json(facets)
-    files[f"facets.{_hash(data)}.json"] = data
+    _named("facets", facets, files)
     return files
 
 
-def fragments(prefix: str, pieces: dict[str, bytes]) -> tuple[str, dict[str, bytes]]:
-    """HTML fragments as files `<prefix>-<hash>/<name>.html`; the folder is named by a hash
-    of them all, so a change to any one renames it. Returns the folder and the files."""
+def fragments(
+    prefix: str, pieces: dict[str, bytes], ext: str = ".html"
+) -> tuple[str, dict[str, bytes]]:
+    """Pieces as files `<prefix>-<hash>/<name><ext>`; the folder is named by a hash of
+    them all, so a change to any one renames it. Returns the folder and the files."""
     digest = hashlib.sha256()
     for name, piece in pieces.items():
         digest.update(name.encode() + b"\0" + len(piece).to_bytes(8, "little") + piece)
     folder = f"{prefix}-{digest.hexdigest()[:12]}"
-    return folder, {f"{folder}/{name}.html": piece for name, piece in pieces.items()}
+    return folder, {f"{folder}/{name}{ext}": piece for name, piece in pieces.items()}
 
 
 def facet_file(files: dict[str, bytes]) -> str:

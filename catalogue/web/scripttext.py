@@ -87,6 +87,11 @@ def _js_text(lang: str) -> dict:
         "selected": _("(selected; select to remove)"),
         "loadFailed": _("Search could not load here, so this page shows every micro-credential."),
         "browseInstead": _("Browse them instead"),
+        "searchFailed": _(
+            "Part of the search index did not load here, so this search cannot be answered."
+        ),
+        "browseAll": _("Browse the micro-credentials instead"),
+        "showValues": _("Show the choices"),
         "title": pgettext("noun", "Search"),
         "siteName": site().catalogue.site.in_language(lang).name,
         "compareCaption": _("The chosen micro-credentials, one a column"),

@@ -53,9 +53,8 @@ async function drawEmbed(root) {
   const text = JSON.parse(document.getElementById("embed-text").textContent);
   T.forms.seeAll = text.seeAll; // its plural forms beside the search page's
   const engine = await SearchEngine.load(root.dataset.index, undefined, root.dataset.lang);
-  const request = { ...engine.parse(location.search), page: 1 };
-  await engine.prepare(request);
-  const answer = engine.search(request, engine.data.pageSize, { suggest: false });
+  const request = { ...engine.parse(await engine.loadNamed(location.search)), page: 1 };
+  const answer = await engine.answer(request, { suggest: false });
   const items = await Promise.all(answer.results.map((i) => item(engine, i)));
 
   const total = answer.total;

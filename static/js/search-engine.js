@@ -209,51 +209,91 @@ export function parseQuery(query) {
 
 // ---- The engine -------------------------------------------------------------------------
 
+const FORMAT = 2; // exports.browser.FORMAT: the layout of the files read here
+
+// exports.browser.ALPHABET: the character of each of packed's 64 digits
+const DIGIT = new Int8Array(128).fill(-1);
+Array.from("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_").forEach(
+  (c, i) => (DIGIT[c.charCodeAt(0)] = i),
+);
+
+/** exports.browser.unpacked: the whole numbers `packed` wrote. */
+export function unpacked(text) {
+  const out = [];
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = DIGIT[text.charCodeAt(i)] ?? -1;
+    if (digit < 0) throw new Error("a search file is damaged");
+    n = n * 32 + (digit & 31);
+    if (digit < 32) {
+      out.push(n);
+      n = 0;
+    }
+  }
+  return out;
+}
+
+/** Compare two strings by code point, as Python sorts them (the shards' order). */
+function compareCodePoints(a, b) {
+  const x = Array.from(a, (c) => c.codePointAt(0));
+  const y = Array.from(b, (c) => c.codePointAt(0));
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
+}
+
 export class SearchEngine {
   /**
    * @param {object} data the facet part (facets.<hash>.json)
-   * @param {URL|string} base where the facet part was loaded from; the text part and the
-   *   cards are found beside it
-   * @param {(url: URL) => Promise<any>} fetchJson how to load the text part
+   * @param {URL|string} base where the facet part was loaded from; every other file is
+   *   found beside it
+   * @param {(url: URL) => Promise<any>} fetchJson how to load the other files
    * @param {string} lang the interface language of labels and cards (default: the site's)
    */
-  constructor(data, base = null, fetchJson = null, lang = null) {
+  constructor(data, base = null, fetchJson = defaultFetchJson, lang = null) {
+    if (data.format !== FORMAT) throw new Error("the search files are of another version");
     this.data = data;
     this.lang = data.languages.includes(lang) ? lang : data.languages[0];
     this.size = data.size;
     this.base = base;
     this.fetchJson = fetchJson;
-    this.text = null;
-    this.lib = null; // analysis.js and spelling.js, loaded with the first words
+    this.files = new Map(); // file name -> Promise of its data
+    this.text = null; // the text part, once a query has words
+    this.shards = new Map(); // shard number -> its terms, once fetched
+    this.lib = null; // analysis.js, loaded with the first words
+    this.words = null; // what "did you mean" picks from, loaded when first needed
     this.facets = data.facets.map((coded) => {
-      const f = {
-        ...coded,
-        values: frontDecoded(coded.values),
+      const facet = {
+        name: coded.name,
         label: coded.label[this.lang],
-        labels: coded.labels[this.lang],
+        ordered: coded.ordered,
+        inOrder: coded.inOrder,
+        file: coded.file ?? null, // null: its column came with the facet part
+        // once the column is read (see useColumn):
+        values: null, // the values in display order
+        ids: null, // value -> its position in `values`
+        labels: null, // position -> label, where a value has one
+        slugs: null, // per value its browse page's slug ("" for none)
+        entries: null, // per entry its value ids
+        members: null, // per value its entries
       };
-      const perEntry = f.entries.length && Array.isArray(f.entries[0]) ? f.entries : null;
-      const entries = perEntry ?? f.entries.map((v) => [v]);
-      const ids = new Map(f.values.map((v, i) => [v, i]));
-      const members = f.values.map(() => []);
-      entries.forEach((vs, e) => vs.forEach((v) => members[v].push(e)));
-      return { ...f, entries, ids, members };
+      if (coded.column) this.useColumn(facet, coded.column);
+      return facet;
     });
     this.byName = new Map(this.facets.map((f) => [f.name, f]));
     // search.RANGES and search.SORT_FIELDS as exported: the range filters as
     // [URL parameter, entry attribute, true for a lower bound], each sort but relevance and
-    // title as sort key -> [entry attribute, true for descending], and the number of every
-    // entry for each attribute they read (dates as days, 0 for none)
+    // title as sort key -> [entry attribute, true for descending]; the numbers of every
+    // entry for each attribute they read come from the file data.numbers names
     this.ranges = data.ranges;
     this.sortFields = new Map(Object.entries(data.sortFields));
-    this.numbers = data.numbers;
+    this.numbers = new Map(); // attribute -> one number (or null) per entry, once read
     // Entries come in title order, the tie-break of every sort: an entry's number is its rank.
     this.titleRank = Int32Array.from({ length: this.size }, (_, i) => i);
     this.orders = new Map();
     this.termCache = new Map();
   }
 
-  /** Load the facet part from `url` (the text part follows when first needed). */
+  /** Load the facet part from `url` (the other files follow when first needed). */
   static async load(url, fetchJson = defaultFetchJson, lang = null) {
     const base = new URL(url, globalThis.location?.href);
     return new SearchEngine(await fetchJson(base), base, fetchJson, lang);
@@ -264,48 +304,174 @@ export class SearchEngine {
     return new URL(`${this.data.cards[this.lang]}${i}.html`, this.base);
   }
 
-  /** Load what `request` needs: the analysis code and text part when it has words. */
-  async prepare(request) {
-    if (!request.q || (this.text && this.lib)) return;
-    if (!this.lib) {
-      const [analysis, spelling] = await Promise.all([
-        import("./analysis.js"),
-        import("./spelling.js"),
-      ]);
-      this.lib = { ...analysis, ...spelling };
+  /** The data of a file beside the facet part, fetched once. */
+  fetchFile(name) {
+    if (!this.files.has(name)) {
+      const loading = this.fetchJson(new URL(name, this.base));
+      loading.catch(() => this.files.delete(name)); // try again next time
+      this.files.set(name, loading);
     }
-    if (this.terms(request).length && !this.text) {
-      this.useText(await this.fetchJson(new URL(this.data.text, this.base)));
+    return this.files.get(name);
+  }
+
+  /** Read a facet's values and column (see exports.browser.facet_column). */
+  useColumn(facet, column) {
+    const values = frontDecoded(column.values);
+    const ids = unpacked(column.ids);
+    const entries = [];
+    if (column.single) {
+      for (const v of ids) entries.push([v]);
+    } else {
+      let k = 0;
+      while (k < ids.length) {
+        const vs = [];
+        let value = 0;
+        for (let count = ids[k++]; count > 0; count--) vs.push((value += ids[k++]));
+        entries.push(vs);
+      }
     }
+    const members = values.map(() => []);
+    entries.forEach((vs, e) => vs.forEach((v) => members[v]?.push(e)));
+    const slugs = frontDecoded(column.slugs);
+    if (entries.length !== this.size || slugs.length !== values.length
+        || entries.some((vs) => vs.some((v) => v >= values.length))) {
+      throw new Error(`the search file of ${facet.name} is damaged`);
+    }
+    const labels = column.labels[this.lang];
+    const valueIds = new Map(values.map((v, i) => [v, i]));
+    Object.assign(facet, { values, ids: valueIds, labels, slugs, entries, members });
   }
 
   /**
-   * Give the engine its text part, and the exports of analysis.js and spelling.js,
-   * directly (as the tests under Node do).
+   * Read the columns of the facets the URL parameters `params` name (a query string, or
+   * anything with `getAll`) that came in files of their own, so that `parse` knows their
+   * values; returns the parameters, for `parse`.
    */
-  useText(text, lib = this.lib) {
-    if (text.size !== this.size) throw new Error("text part does not match the facet part");
-    this.lib = lib;
+  async loadNamed(params) {
+    if (typeof params === "string") params = parseQuery(params);
+    await Promise.all(
+      this.facets
+        .filter((f) => !f.entries && params.getAll(f.name).length)
+        .map((f) => this.loadFacet(f)),
+    );
+    return params;
+  }
+
+  loadFacet(facet) {
+    return this.fetchFile(facet.file).then((column) => {
+      if (!facet.entries) this.useColumn(facet, column);
+    });
+  }
+
+  /**
+   * Load what `request` needs: the columns of the facets it filters by and of those in
+   * `facets` (names), the numbers it filters or sorts by, and, when it has words, the
+   * analysis code, the text part and the shards of its terms.
+   */
+  async prepare(request, { facets = [] } = {}) {
+    const jobs = [];
+    for (const facet of this.facets) {
+      if (!facet.entries && facets.includes(facet.name)) jobs.push(this.loadFacet(facet));
+    }
+    if (request.q && !this.lib) this.lib = await import("./analysis.js");
+    const attrs = [...request.ranges.keys()].map((name) => this.ranges.find(([n]) => n === name)[1]);
+    const sort = this.sortFields.get(this.effectiveSort(request));
+    if (sort) attrs.push(sort[0]);
+    for (const attr of new Set(attrs)) {
+      if (this.numbers.has(attr)) continue;
+      jobs.push(this.fetchFile(this.data.numbers[attr]).then((coded) => {
+        const column = unpacked(coded.codes).map((c) => (c === 0 ? null : coded.values[c - 1]));
+        if (column.length !== this.size || column.some((v) => v === undefined)) {
+          throw new Error(`the search file of ${attr} is damaged`);
+        }
+        this.numbers.set(attr, column);
+      }));
+    }
+    const terms = this.terms(request);
+    if (terms.length) {
+      if (!this.text) {
+        const text = await this.fetchFile(this.data.text);
+        if (text.format !== FORMAT || text.size !== this.size) {
+          throw new Error("the text part does not match the facet part");
+        }
+        this.text ??= { ...text, firsts: frontDecoded(text.shards) };
+      }
+      for (const n of new Set(terms.map((t) => this.shardOf(t)))) {
+        if (n >= 0 && !this.shards.has(n)) jobs.push(this.loadShard(n));
+      }
+    }
+    await Promise.all(jobs);
+  }
+
+  /** The number of the shard that would hold `term` (-1: before the first). */
+  shardOf(term) {
+    const firsts = this.text.firsts;
+    let lo = 0;
+    let hi = firsts.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareCodePoints(firsts[mid], term) <= 0) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  async loadShard(n) {
+    const data = await this.fetchFile(`${this.text.folder}${n}.json`);
+    const firsts = this.text.firsts;
+    const terms = Object.keys(data.terms ?? {});
+    const inRange = (t) =>
+      compareCodePoints(t, firsts[n]) >= 0 && (n + 1 === firsts.length || compareCodePoints(t, firsts[n + 1]) < 0);
+    if (data.format !== FORMAT || data.shard !== n || !terms.length || !terms.every(inRange)) {
+      throw new Error(`search index shard ${n} is damaged`);
+    }
+    this.shards.set(n, data.terms);
+  }
+
+  /** The words "did you mean" picks from, with their counts, loaded once. */
+  async loadWords() {
+    if (this.words) return;
+    const [data, spelling] = await Promise.all([
+      this.fetchFile(this.text.words),
+      import("./spelling.js"),
+    ]);
+    const counts = unpacked(data.counts);
+    if (counts.length !== data.words.length) throw new Error("the word list is damaged");
     const byLength = new Map();
-    for (const word of text.words) {
+    for (const word of data.words) {
       const n = codePoints(word).length;
       if (!byLength.has(n)) byLength.set(n, []);
       byLength.get(n).push(word);
     }
-    this.vocabulary = new Map(text.words.map((w, i) => [w, text.wordCounts[i]]));
+    this.vocabulary = new Map(data.words.map((w, i) => [w, counts[i]]));
     this.vocabularyByLength = byLength;
     this.spelling = new Map();
-    this.text = {
-      idf: new Map(Object.entries(text.idf).map(([df, v]) => [Number(df), v])),
-      fields: text.fields.map((f) => ({ ...f, terms: new Map(Object.entries(f.terms)) })),
-    };
+    this.words = spelling;
+  }
+
+  /**
+   * SearchEngine.search with its suggestion: load what `request` needs (see prepare),
+   * search, and when the query finds fewer than three entries look for a better one.
+   */
+  async answer(request, { pageSize = this.data.pageSize, suggest = true, facets = [] } = {}) {
+    await this.prepare(request, { facets });
+    const answer = this.search(request, pageSize);
+    if (suggest && answer.total < 3 && this.terms(request).length) {
+      await this.loadWords();
+      answer.suggestion = await this.words.suggest(this, request, answer.total);
+    }
+    return answer;
   }
 
   // Parsing ----------------------------------------------------------------------------
 
   /**
    * SearchEngine.parse: a clean request from URL parameters (a query string, or anything
-   * with `getAll`); nothing here can throw.
+   * with `getAll`); nothing here can throw. Values of a facet whose column is not read
+   * yet are left out: `loadNamed(params)` first reads those the parameters name.
    */
   parse(params) {
     if (typeof params === "string") params = parseQuery(params);
@@ -316,6 +482,7 @@ export class SearchEngine {
     const q = cut(clean(first("q", "")).split(" ").filter(Boolean).join(" "), this.data.maxQueryChars);
     const filters = new Map();
     for (const facet of this.facets) {
+      if (!facet.ids) continue; // see loadNamed
       const chosen = params
         .getAll(facet.name)
         .slice(0, this.data.maxParamValues)
@@ -392,19 +559,21 @@ export class SearchEngine {
     }
     const scores = new Float64Array(this.size);
     const has = new Uint8Array(this.size);
-    for (const field of this.text.fields) {
-      const postings = field.terms.get(term);
-      if (!postings) continue;
-      const df = postings[0];
-      const deltas = Array.isArray(postings[1]) ? postings[1] : postings.slice(1);
-      const tfs = Array.isArray(postings[1]) ? postings[2] : null;
-      const idf = this.text.idf.get(df);
-      const { boost, avg, lengths } = field;
+    const n = this.shardOf(term);
+    if (n >= 0 && !this.shards.has(n)) throw new Error("call prepare(request) before searching");
+    const records = n >= 0 && Object.hasOwn(this.shards.get(n), term) ? this.shards.get(n)[term] : [];
+    // per field holding the term: [field, idf, entries as gaps, frequencies ("" for all 1),
+    // the entries' stored field lengths], in the server's field order
+    for (const [f, idf, gaps, frequencies, fieldLengths] of records) {
+      const { boost, avg } = this.text.fields[f];
+      const entries = unpacked(gaps);
+      const tfs = frequencies ? unpacked(frequencies) : null;
+      const lengths = unpacked(fieldLengths);
       let entry = 0;
-      for (let k = 0; k < deltas.length; k++) {
-        entry += deltas[k];
+      for (let k = 0; k < entries.length; k++) {
+        entry += entries[k];
         const tf = tfs ? tfs[k] : 1;
-        const norm = K1 * ((1 - B) + (B * lengths[entry]) / avg);
+        const norm = K1 * ((1 - B) + (B * lengths[k]) / avg);
         scores[entry] += (boost * idf * (tf * (K1 + 1))) / (tf + norm);
         has[entry] = 1;
       }
@@ -429,7 +598,7 @@ export class SearchEngine {
       let key = (i) => rank[i]; // title
       if (name !== "title") {
         const [attr, descending] = this.sortFields.get(name);
-        const column = this.numbers[attr];
+        const column = this.numbers.get(attr);
         key = descending
           ? (i) => (column[i] === null ? null : -column[i])
           : (i) => column[i];
@@ -439,8 +608,12 @@ export class SearchEngine {
     return this.orders.get(name);
   }
 
-  /** SearchEngine.search: the page of results, its totals and the facet counts. */
-  search(request, pageSize = this.data.pageSize, { suggest = true } = {}) {
+  /**
+   * SearchEngine.search: the page of results, its totals and the counts of every facet
+   * whose column is read (null for the others); needs `prepare(request)` first. The
+   * suggestion is left to `answer`.
+   */
+  search(request, pageSize = this.data.pageSize) {
     const n = this.size;
     const terms = this.terms(request);
     const termData = terms.map((t) => this.term(t));
@@ -450,7 +623,7 @@ export class SearchEngine {
     for (const [name, attr, lower] of this.ranges) {
       if (!request.ranges.has(name)) continue;
       const bound = request.ranges.get(name);
-      const values = this.numbers[attr];
+      const values = this.numbers.get(attr);
       for (let e = 0; e < n; e++) {
         const v = values[e]; // null: no value, never in a range
         if (restrict[e] && (v === null || !(lower ? v >= bound : v <= bound))) restrict[e] = 0;
@@ -468,7 +641,10 @@ export class SearchEngine {
     // One pass for the results and every facet's disjunctive counts: an entry that
     // matches every selected facet counts for all facets; one that misses exactly one
     // selected facet counts for that facet alone (as if its own selection were lifted).
-    const counts = this.facets.map((f) => new Int32Array(f.values.length));
+    // facets not read yet are not counted: an empty list of entries' values
+    const none = Array.from({ length: n }, () => []);
+    const perEntry = this.facets.map((f) => f.entries ?? none);
+    const counts = this.facets.map((f) => new Int32Array(f.values?.length ?? 0));
     const position = new Map(this.facets.map((f, i) => [f, i]));
     const selectedIndex = selected.map((f) => position.get(f));
     const final = [];
@@ -479,31 +655,31 @@ export class SearchEngine {
         final.push(e);
         for (let f = 0; f < counts.length; f++) {
           const c = counts[f];
-          for (const v of this.facets[f].entries[e]) c[v]++;
+          for (const v of perEntry[f][e]) c[v]++;
         }
       } else if ((missed & (missed - 1)) === 0) {
         const f = selectedIndex[31 - Math.clz32(missed)];
         const c = counts[f];
-        for (const v of this.facets[f].entries[e]) c[v]++;
+        for (const v of perEntry[f][e]) c[v]++;
       }
     }
     const facets = {};
     this.facets.forEach((facet, f) => {
-      facets[facet.name] = this.facetList(facet, counts[f], request.filters.get(facet.name) ?? []);
+      facets[facet.name] = facet.entries
+        ? this.facetList(facet, counts[f], request.filters.get(facet.name) ?? [])
+        : null;
     });
     const total = final.length;
     const pages = Math.max(1, Math.ceil(total / pageSize));
     const page = Math.min(request.page, pages);
     const ordered = this.ordered(final, this.effectiveSort(request), termData, page * pageSize);
-    const suggestion =
-      suggest && terms.length && total < 3 ? this.lib.suggest(this, request, total) : null;
     return {
       total,
       page,
       pages,
       results: ordered.slice((page - 1) * pageSize, page * pageSize),
       facets,
-      suggestion,
+      suggestion: null,
     };
   }
 

@@ -19,6 +19,7 @@ const aside = root.querySelector(".facets");
 const searchPath = new URL(form.action, location.href).pathname;
 const sortLabels = new Map([...sortSelect.options].map((o) => [o.value, o.textContent]));
 const openFacets = new Set(); // facets whose "show more" the visitor opened
+const countedFacets = new Set(); // facets of many values the visitor asked to count
 const cards = new Map(); // entry -> Promise of its card's HTML
 let engine = null;
 let analysis = null;
@@ -129,11 +130,38 @@ function facetValue(request, facetName, v) {
   );
 }
 
+/**
+ * A facet of many values (skills, say) whose column is not loaded: its name and a
+ * button that loads and counts it. Its values are counted from then on.
+ */
+function uncountedFacet(facet) {
+  const button = h(
+    "button",
+    { type: "button", class: "facet-load", "aria-describedby": `facet-${facet.name}` },
+    T.showValues,
+  );
+  button.addEventListener("click", () => {
+    countedFacets.add(facet.name);
+    button.disabled = true;
+    render(location.search, { focus: { facet: facet.name } }).catch(showFailure);
+  });
+  return h(
+    "div",
+    { class: "facet facet-uncounted" },
+    h("h3", { id: `facet-${facet.name}` }, facet.label),
+    button,
+  );
+}
+
 function facetsPanel(answer, request) {
   const groups = [];
   for (const name of root.dataset.facets.split(" ")) {
     const facet = engine.byName.get(name);
     const values = answer.facets[name];
+    if (values === null) {
+      groups.push(uncountedFacet(facet));
+      continue;
+    }
     if (!values.length) continue;
     const item = (v) => facetValue(request, facet.name, v);
     let more = null;
@@ -198,28 +226,18 @@ function card(entry, terms) {
 }
 
 // The feed that follows the search. A static site has no search feed: a search that is
-// one facet value alone follows that value's browse feed (its slug from the build's
-// browse/feeds.json, fetched the first time), anything else the site's feed.
+// one facet value alone follows that value's browse feed (the value's browse slug comes
+// with its facet's column), anything else the site's feed.
 const feedLink = document.getElementById("search-feed");
 const feedHead = document.getElementById("search-feed-head");
-let feedSlugs = null; // Promise of {facet: {value: slug}}
 
-async function feedFor(request) {
+function feedFor(request) {
   const site = { url: feedLink.dataset.siteFeed, text: feedLink.dataset.siteText };
   const chosen = [...request.filters].flatMap(([name, values]) => values.map((v) => [name, v]));
   if (request.q || request.ranges.size || chosen.length !== 1) return site;
-  feedSlugs ??= fetch(feedLink.dataset.slugs).then((r) => {
-    if (!r.ok) throw new Error(`feeds: HTTP ${r.status}`);
-    return r.json();
-  });
   const [name, value] = chosen[0];
-  const slug = await feedSlugs.then(
-    (slugs) => slugs[name]?.[value],
-    (error) => {
-      feedSlugs = null; // try again next time; meanwhile the site's feed
-      console.warn(error);
-    },
-  );
+  const facet = engine.byName.get(name);
+  const slug = facet.slugs?.[facet.ids.get(value)];
   if (!slug) return site;
   const url = feedLink.dataset.pattern.replace("__facet__", name).replace("__value__", slug);
   return { url, text: feedLink.dataset.searchText };
@@ -248,16 +266,13 @@ function syncForm(request) {
 
 async function render(query, { focus = null } = {}) {
   const id = ++current;
-  const request = engine.parse(query);
+  const request = engine.parse(await engine.loadNamed(query));
   root.setAttribute("aria-busy", "true");
-  await engine.prepare(request);
+  const answer = await engine.answer(request, { facets: [...countedFacets] });
   if (request.q && !analysis) analysis = await import("./analysis.js");
-  const answer = engine.search(request);
   const terms = new Set(engine.terms(request));
-  const [items, feed] = await Promise.all([
-    Promise.all(answer.results.map((e) => card(e, terms))),
-    feedFor(request),
-  ]);
+  const items = await Promise.all(answer.results.map((e) => card(e, terms)));
+  const feed = feedFor(request);
   if (id !== current) return; // a newer render has started
   root.removeAttribute("aria-busy");
   root.dataset.rendered = String(id); // the page is the script's now (tests wait for this)
@@ -351,7 +366,11 @@ async function render(query, { focus = null } = {}) {
   const args = engine.args(request, { page: 1 });
   document.dispatchEvent(new CustomEvent("catalogue:rendered", { detail: { args } }));
 
-  if (focus?.facet) {
+  if (focus?.facet && focus.value === undefined) {
+    // a facet just counted: its first value, or its heading when it has none
+    const found = aside.querySelector(`a.facet-value[data-facet="${CSS.escape(focus.facet)}"]`);
+    (found ?? aside).focus();
+  } else if (focus?.facet) {
     const selector = `a.facet-value[data-facet="${CSS.escape(focus.facet)}"][data-value="${CSS.escape(focus.value)}"]`;
     (aside.querySelector(selector) ?? aside).focus();
   } else if (focus === "results") {
@@ -361,17 +380,28 @@ async function render(query, { focus = null } = {}) {
   }
 }
 
+/**
+ * A search file that could not be loaded or read (a host that dropped one, say): no
+ * results rather than wrong ones, the reason, and the browse pages, which need no script.
+ */
 function showFailure(error) {
+  current++; // a render still under way must not draw over this
   root.removeAttribute("aria-busy");
-  results.prepend(
-    h(
-      "p",
-      { class: "empty", role: "alert" },
-      `${T.loadFailed} `,
-      h("a", { href: form.action.replace(/search\/?$/, "browse/") }, T.browseInstead),
-      ".",
-    ),
+  root.dataset.failed = "";
+  const drawn = root.dataset.rendered !== undefined;
+  const alert = h(
+    "p",
+    { class: "empty", role: "alert" },
+    `${drawn ? T.searchFailed : T.loadFailed} `,
+    h("a", { href: form.action.replace(/search\/?$/, "browse/") }, drawn ? T.browseAll : T.browseInstead),
+    ".",
   );
+  if (drawn) {
+    results.replaceChildren(alert); // what was drawn answered another search
+    countLine.replaceChildren(T.title);
+  } else {
+    results.prepend(alert); // the page as it arrived: every entry, with links that work
+  }
   console.error(error);
 }
 

@@ -1,13 +1,14 @@
-// "Did you mean": SearchEngine._suggest and _closest of catalogue/search.py, for the
-// browser's engine (search-engine.js loads this with the analysis, on the first words).
+// "Did you mean": Spelling.suggest and closest of catalogue/search/spelling.py, for the
+// browser's engine (search-engine.js loads this, with the word list, when a query first
+// finds fewer than three entries).
 
 import { fold } from "./analysis.js";
 import { SequenceMatcher, getCloseMatches } from "./difflib.js";
 
 const MAX_SUGGESTED_WORDS = 4;
 
-/** SearchEngine._suggest: the query with misspelt words replaced, if it finds more. */
-export function suggest(engine, request, total) {
+/** Spelling.suggest: the query with misspelt words replaced, if it finds more. */
+export async function suggest(engine, request, total) {
   const words = request.q.split(" ");
   const unknown = [...new Set(words.map((w) => fold(w)))].filter(
     (w) => Array.from(w).length >= 4 && /^\p{L}+$/u.test(w) && !engine.vocabulary.has(w),
@@ -19,15 +20,13 @@ export function suggest(engine, request, total) {
   }
   if (!fixes.size) return null;
   const candidate = words.map((w) => fixes.get(fold(w)) ?? w).join(" ");
-  const better = engine.search(
-    { q: candidate, filters: request.filters, ranges: request.ranges, sort: "", page: 1 },
-    1,
-    { suggest: false },
-  );
+  const instead = { q: candidate, filters: request.filters, ranges: request.ranges, sort: "", page: 1 };
+  await engine.prepare(instead); // the shards of the words put in
+  const better = engine.search(instead, 1);
   return better.total > total ? candidate : null;
 }
 
-/** SearchEngine._closest: the catalogue's word nearest to `word`, or null. */
+/** Spelling.closest: the catalogue's word nearest to `word`, or null. */
 function closest(engine, word) {
   if (!engine.spelling.has(word)) {
     const length = Array.from(word).length;
