@@ -48,6 +48,7 @@ from __future__ import annotations
 import gzip
 import importlib
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -203,10 +204,12 @@ def sent(body: bytes) -> int:
 
 def load(browser, url: str, ready: str) -> tuple[Loaded, str]:
     """Open `url` in a new context (a cold cache); return what it fetched until `ready`
-    matched and the network was idle, and the `data-total` shown."""
+    matched and the network was idle, and the `data-total` shown. A page that says its
+    search failed (`data-failed`) raises at once, with the first error it logged."""
     context = browser.new_context()
     page = context.new_page()
     loaded: Loaded = []
+    errors: list[str] = []
 
     def record(response):
         try:
@@ -216,9 +219,13 @@ def load(browser, url: str, ready: str) -> tuple[Loaded, str]:
         loaded.append((response.url, len(body), sent(body)))
 
     page.on("response", record)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
     try:
         page.goto(url)
-        page.wait_for_selector(ready, state="attached", timeout=120_000)
+        page.wait_for_selector(f"{ready}, [data-failed]", state="attached", timeout=60_000)
+        if page.query_selector("[data-failed]") and not page.query_selector(ready):
+            raise RuntimeError(f"the page's search failed: {(errors or ['no error logged'])[0]}")
         page.wait_for_load_state("networkidle")
         total = page.eval_on_selector("[data-total]", "el => el.dataset.total", strict=False)
     finally:
@@ -267,12 +274,11 @@ def node_timings(count: int) -> list[float]:
     app = create_app(catalogue(count), index_dir=OUT / f"index-{count}")
     engine = app.extensions["catalogue"].engine
     folder = OUT / f"export-{count}"
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.json"):
-        old.unlink()
+    shutil.rmtree(folder, ignore_errors=True)
     files = export_search(app, None)
     for name, data in files.items():
         if not name.startswith("cards-"):
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(data)
     facets = next(folder.glob("facets.*.json"))
     text = folder / json.loads(facets.read_text())["text"]
