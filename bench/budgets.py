@@ -268,23 +268,17 @@ def breakdown(loaded: Loaded) -> None:
 def node_timings(count: int) -> list[float]:
     from queries import search_urls
 
-    from catalogue.build import export_search
     from catalogue.web import create_app
+    from tests.static_site import write_search_files
 
     app = create_app(catalogue(count), index_dir=OUT / f"index-{count}")
     engine = app.extensions["catalogue"].engine
     folder = OUT / f"export-{count}"
     shutil.rmtree(folder, ignore_errors=True)
-    files = export_search(app, None)
-    for name, data in files.items():
-        if not name.startswith("cards-"):
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_bytes(data)
-    facets = next(folder.glob("facets.*.json"))
-    text = folder / json.loads(facets.read_text())["text"]
+    facets = write_search_files(app, folder)
     queries = search_urls(engine, 1200, seed=11)
     proc = subprocess.run(
-        ["node", str(ROOT / "tests" / "js" / "search_queries.mjs"), facets, text, "--time"],
+        ["node", str(ROOT / "tests" / "js" / "search_queries.mjs"), facets, "--time"],
         input="\n".join(json.dumps(q) for q in queries) + "\n",
         capture_output=True,
         text=True,

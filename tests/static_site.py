@@ -369,3 +369,15 @@ def gunicorn_serve(settings: dict[str, str], workers: int, threads: int) -> Iter
         proc.terminate()
         output = proc.communicate(timeout=30)[0]
     assert "Traceback" not in output, output
+
+
+def write_search_files(app, folder: Path) -> Path:
+    """Write the browser's search files, but the cards, from `app` into `folder` as a
+    build lays them out; return the facet part (the engine finds the rest beside it)."""
+    from catalogue.build import export_search
+
+    for name, data in export_search(app, None).items():
+        if not name.startswith("cards-"):
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(data)
+    return next(folder.glob("facets.*.json"))

@@ -16,11 +16,12 @@ from urllib.parse import parse_qsl
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from catalogue.build import compact_script, export_search
+from catalogue.build import compact_script
 from catalogue.exports.browser import packed, unpacked
 from catalogue.web import create_app
 
 from .conftest import DEMO, ROOT
+from .static_site import write_search_files
 
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import generate  # noqa: E402
@@ -32,12 +33,7 @@ RUNNER = Path(__file__).parent / "js" / "search_queries.mjs"
 def export_to(app, folder: Path) -> tuple[Path, Path]:
     """Write the search files but the cards into `folder`; return the facet part and the
     text part."""
-    files = export_search(app, None)
-    for name, data in files.items():
-        if not name.startswith("cards-"):
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_bytes(data)
-    facets = next(folder.glob("facets.*.json"))
+    facets = write_search_files(app, folder)
     return facets, folder / json.loads(facets.read_text())["text"]
 
 
