@@ -86,11 +86,16 @@ def cmd_index(args: argparse.Namespace) -> int:
     from .search import build_index
     from .web import default_index_dir
 
-    catalogue = load(Path(args.content))
+    root = Path(args.index_dir) if args.index_dir else default_index_dir(Path(args.content))
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"catalogue index: cannot write the index in {root}: {exc.strerror}", file=sys.stderr)
+        return 1
+    catalogue = load(Path(args.content), stored=root)  # what the server kept, and for it
     for problem in catalogue.errors:
         print(problem, file=sys.stderr)
     entries = catalogue.published(drafts=False)
-    root = Path(args.index_dir) if args.index_dir else default_index_dir(Path(args.content))
     try:
         folder = build_index(entries, root)
     except OSError as exc:

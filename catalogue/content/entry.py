@@ -19,9 +19,10 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
 def parse_file(
-    file: Path, site: Site | None = None
+    file: Path, site: Site | None = None, raw: bytes | None = None
 ) -> tuple[Credential | None, list[ContentError]]:
-    """Parse one entry file. Return the entry (None if it has errors) and its problems."""
+    """Parse one entry file (whose bytes are `raw`, when the caller has read them). Return
+    the entry (None if it has errors) and its problems."""
     site = site or Site()
     where = str(file)
     problems: list[ContentError] = []
@@ -39,7 +40,7 @@ def parse_file(
             "letters, digits and hyphens (at most 80), e.g. data-literacy.md",
         )
     try:
-        front, body, close = read_document(file, "an entry")
+        front, body, close = read_document(file, "an entry", raw)
     except DocumentError as exc:
         return error(exc.line, None, exc.message)
     values, field_problems = parse_front_matter(front, where, offset=2)
@@ -85,14 +86,15 @@ class DocumentError(ValueError):
         self.line, self.message = line, message
 
 
-def read_document(file: Path, what: str) -> tuple[str, str, int]:
+def read_document(file: Path, what: str, raw: bytes | None = None) -> tuple[str, str, int]:
     """A Markdown file's front matter, its body, and the index of the line closing the
     front matter; DocumentError if it cannot be read as one (`what` names the kind of
-    file in the message)."""
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise DocumentError(0, f"cannot read file: {exc.strerror}") from None
+    file in the message). `raw` is the file's bytes, when the caller has read them."""
+    if raw is None:
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            raise DocumentError(0, f"cannot read file: {exc.strerror}") from None
     if len(raw) > MAX_FILE_BYTES:
         raise DocumentError(
             1,

@@ -7,13 +7,15 @@ others. entry.py reads one file, frontmatter.py its fields, checks.py the framew
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Credential
-from .entry import parse_file
+from . import entrycache
 from .errors import ContentError
+from .parallel import parse_files
 from .pathwayfiles import PathwayFile, read_pathways
 from .settings import Site, load_site
 
@@ -40,32 +42,30 @@ class Catalogue:
         return next((e for e in self.entries if e.slug == slug), None)
 
 
-# What load() keeps between calls: each file's size and change time, entry and problems.
-FileCache = dict[str, tuple[tuple[int, int], "Credential | None", list[ContentError]]]
+# What load() keeps between calls: each file's entry and problems, by the SHA-256 of its
+# bytes (size and change time are not enough: an edit can keep both).
+FileCache = dict[str, tuple[str, "Credential | None", list[ContentError]]]
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    try:
-        info = path.stat()
-    except OSError:
-        return (0, -1)
-    return (info.st_mtime_ns, info.st_size)
-
-
-def load(path: str | os.PathLike = "content", cache: FileCache | None = None) -> Catalogue:
+def load(
+    path: str | os.PathLike = "content",
+    cache: FileCache | None = None,
+    stored: str | os.PathLike | None = None,
+) -> Catalogue:
     """Load the content folder at `path` (holding `site.toml` and `credentials/`).
 
     With a `cache` (a dict kept between calls, as `catalogue serve` keeps it), a file whose
-    size and change time are as before is not read again; `parsed` lists those that were.
-    Everything is read again when site.toml changes, since entries depend on its settings.
+    bytes are as before is not parsed again; `parsed` lists those that were. With
+    `stored`, a private folder (see entrycache.py), what was parsed is also kept there for
+    the next run. Everything is parsed again when site.toml changes, since entries depend
+    on its settings.
     """
     root = Path(path)
     catalogue = Catalogue(root=root, site=Site())
-    if cache is not None:
-        settings_stamp = _stamp(root / "site.toml")
-        if cache.get("site.toml", (None,))[0] != settings_stamp:
-            cache.clear()
-            cache["site.toml"] = (settings_stamp, None, [])
+    context = entrycache.context_key(_read(root / "site.toml") or b"")
+    if cache is not None and cache.get("site.toml", (None,))[0] != context:
+        cache.clear()
+        cache["site.toml"] = (context, None, [])
     problems: list[ContentError] = []
     catalogue.site = load_site(root, problems)
     for problem in problems:
@@ -81,18 +81,33 @@ def load(path: str | os.PathLike = "content", cache: FileCache | None = None) ->
             )
         )
         return catalogue
+    kept, stale = entrycache.read_records(Path(stored), context) if stored else ({}, set())
+    records: dict[str, entrycache.Record] = {}
     seen: dict[str, str] = {}
     files = _markdown_files(folder, catalogue.errors)
+    found: dict[str, entrycache.Record] = {}  # what the caches hold, and what was parsed
+    todo: list[tuple[Path, bytes | None, str | None]] = []
     for file in files:
-        stamp = _stamp(file) if cache is not None else None
+        raw = _read(file)
+        digest = hashlib.sha256(raw).hexdigest() if raw is not None else None
         hit = cache.get(str(file)) if cache is not None else None
-        if hit is not None and hit[0] == stamp:
-            entry, problems = hit[1], hit[2]
+        if hit is None or hit[0] != digest:
+            hit = kept.get(str(file))
+        if hit is not None and digest is not None and hit[0] == digest:
+            found[str(file)] = hit
         else:
-            entry, problems = parse_file(file, catalogue.site)
-            catalogue.parsed.append(str(file))
+            todo.append((file, raw, digest))
+    parsed = parse_files([(file, raw) for file, raw, _ in todo], catalogue.site)
+    for (file, _, digest), (entry, problems) in zip(todo, parsed, strict=True):
+        found[str(file)] = (digest, entry, problems)
+        catalogue.parsed.append(str(file))
+        stale.add(entrycache.shard_of(str(file)))
+    for file in files:
+        digest, entry, problems = found[str(file)]
+        if digest is not None:
+            records[str(file)] = (digest, entry, problems)
             if cache is not None:
-                cache[str(file)] = (stamp, entry, problems)
+                cache[str(file)] = (digest, entry, problems)
         for problem in problems:
             (catalogue.errors if problem.severity == "error" else catalogue.warnings).append(
                 problem
@@ -112,6 +127,9 @@ def load(path: str | os.PathLike = "content", cache: FileCache | None = None) ->
             continue
         seen[entry.slug] = str(file)
         catalogue.entries.append(entry)
+    if stored:
+        stale.update(entrycache.shard_of(gone) for gone in set(kept) - set(records))
+        entrycache.write_records(Path(stored), context, records, stale)
     catalogue.errors += duplicate_ctids(catalogue.entries)
     # every entry file counts, one with errors too: its own errors say what to fix
     catalogue.pathway_files, problems = read_pathways(
@@ -123,6 +141,13 @@ def load(path: str | os.PathLike = "content", cache: FileCache | None = None) ->
             del cache[key]
     catalogue.entries.sort(key=lambda e: e.slug)
     return catalogue
+
+
+def _read(file: Path) -> bytes | None:
+    try:
+        return file.read_bytes()
+    except OSError:
+        return None  # parse_file says why
 
 
 def _markdown_files(folder: Path, errors: list[ContentError]) -> list[Path]:

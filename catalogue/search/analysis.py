@@ -6,10 +6,18 @@ stemming so "securite" and "sécurité" agree. static/js/analysis.js is a port o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+    Token,
+)
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
@@ -21,6 +29,62 @@ TOKENIZER = RegexTokenizer()
 WORDS = TOKENIZER | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter()
 ANALYZER = WORDS | StemFilter()
 MAX_QUERY_CHARS = 256
+
+# The same steps as WORDS and ANALYZER, as plain string operations: Whoosh's chain of
+# generators cost most of an index build (and all of the spelling vocabulary) at 10,000
+# entries. A test holds the two equal; should the chain ever be made of other steps, the
+# chain itself is used.
+_STOPS, _STEMMER = WORDS.items[-1], ANALYZER.items[-1]
+_STEPS = ["RegexTokenizer", "LowercaseFilter", "CharsetFilter", "StopFilter", "StemFilter"]
+_PLAIN = (
+    [type(step).__name__ for step in ANALYZER.items] == _STEPS
+    and ANALYZER.items[0] is TOKENIZER
+    and not TOKENIZER.gaps
+    and TOKENIZER.expression.pattern.count("(") == 1
+    and _STEMMER.stemfn is stem
+    and not _STEMMER.ignore
+)
+# Whoosh's expression without its capturing group, so that findall gives whole matches
+_FIND = re.compile(TOKENIZER.expression.pattern.replace("(\\.?", "(?:\\.?"))
+_folded: dict[str, str] = {}  # a token as the text has it -> its word, or "" for a stop word
+_stems: dict[str, str] = {}
+
+
+def words(text: str) -> list[str]:
+    """Return the words of `text` as WORDS gives them (lowercase, folded, no stop words)."""
+    if not _PLAIN:
+        return [t.text for t in WORDS(text)]
+    if len(_folded) > 200_000:  # every distinct word of a big catalogue fits
+        _folded.clear()
+    known = _folded.get
+    out = []
+    for token in _FIND.findall(text):
+        word = known(token)
+        if word is None:
+            word = token.lower().translate(accent_map)
+            if not _STOPS.min <= len(word) <= (_STOPS.max or len(word)) or word in _STOPS.stops:
+                word = ""
+            _folded[token] = word
+        if word:
+            out.append(word)
+    return out
+
+
+def index_terms(text_words: list[str]) -> list[str]:
+    """Return the index terms of what `words` gave: what ANALYZER gives for the text."""
+    if not _PLAIN:
+        return [t.text for t in _STEMMER(Token(text=w, stopped=False) for w in text_words)]
+    stems = _stems
+    if len(stems) > 200_000:  # every distinct word of a big catalogue fits
+        stems.clear()
+    out = []
+    for w in text_words:
+        term = stems.get(w)
+        if term is None:
+            term = stems[w] = stem(w)
+        out.append(term)
+    return out
+
 
 # Every field with a boost is searched as text, plus the body: (name, boost).
 TEXT_FIELDS: LiveSequence[tuple[str, float]] = LiveSequence(

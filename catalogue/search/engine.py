@@ -15,7 +15,7 @@ from ..facets import FACETS, RANGES, SORT_FIELDS
 from ..model import Credential
 from .bitsets import bits_of, flags_of, inverse, members, ranks
 from .counting import FacetColumns
-from .indexfiles import build_index
+from .indexfiles import build_index, stored_vocabulary
 from .request import PAGE_SIZE, SearchRequest, SearchResults, parse_request
 from .scoring import TermScores
 from .spelling import Spelling
@@ -33,7 +33,7 @@ class SearchEngine:
         self.folder = folder or build_index(entries, index_root)
         self.text = TermScores(self.folder, [e.slug for e in entries])
         self.columns = FacetColumns(entries)
-        self.spelling = Spelling(entries)
+        self.spelling = Spelling(entries, stored_vocabulary(self.folder))
         self.title_rank = ranks(entries, lambda e: (sort_key(e.title), e.slug))
         # Every sort but relevance is a fixed order: rank each entry once, ties by title.
         self.sort_ranks = {"title": self.title_rank}

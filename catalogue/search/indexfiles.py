@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,9 +23,11 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 
 from ..model import Credential
-from .analysis import ANALYZER, TEXT_FIELDS, index_text
+from .analysis import ANALYZER, TEXT_FIELDS, index_terms, index_text, words
+from .spelling import spelling_words
 
-INDEX_VERSION = "1"  # bump when the schema or analysis changes
+INDEX_VERSION = "1"  # bump when the schema, the analysis or the spelling words change
+VOCABULARY = "vocabulary.json"  # the spelling words, kept in the index folder
 
 
 def whoosh_schema() -> Schema:
@@ -69,13 +72,14 @@ def build_index(entries: list[Credential], root: Path) -> Path:
         scratch = Path(tempfile.mkdtemp(prefix=f".build-{os.getpid()}-", dir=root))
         try:
             ix = whoosh_index.create_in(scratch, whoosh_schema())
+            counts: Counter = Counter()
+            # One analysis serves both: the spelling words and the index terms (given to
+            # Whoosh as lists, which it indexes as they are).
             with ix.writer(procs=1, limitmb=256) as writer:
                 for entry in entries:
-                    writer.add_document(
-                        slug=entry.slug,
-                        **{name: index_text(entry, name) for name, _ in TEXT_FIELDS},
-                    )
+                    writer.add_document(slug=entry.slug, **_terms(entry, counts))
             ix.close()
+            (scratch / VOCABULARY).write_text(json.dumps(spelling_words(counts)))
             (scratch / "COMPLETE").write_text(name)
             if target.exists() and not (target / "COMPLETE").exists():
                 shutil.rmtree(target)  # a leftover that never completed
@@ -113,14 +117,13 @@ def update_index(
     try:
         shutil.copytree(folder, scratch, dirs_exist_ok=True)
         (scratch / "COMPLETE").unlink(missing_ok=True)
+        (scratch / VOCABULARY).unlink(missing_ok=True)  # the old entries' words
         ix = whoosh_index.open_dir(scratch)
         with ix.writer(procs=1) as writer:
             for slug in removed:
                 writer.delete_by_term("slug", slug)
             for entry in changed:
-                writer.update_document(
-                    slug=entry.slug, **{n: index_text(entry, n) for n, _ in TEXT_FIELDS}
-                )
+                writer.update_document(slug=entry.slug, **_terms(entry, Counter()))
         ix.close()
         name = f"live-{fingerprint(new)}"
         (scratch / "COMPLETE").write_text(name)
@@ -131,6 +134,26 @@ def update_index(
         return target
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _terms(entry: Credential, counts: Counter) -> dict[str, list[str]]:
+    """Each text field's index terms, as ANALYZER gives them; its words go into `counts`."""
+    fields = {}
+    for name, _ in TEXT_FIELDS:
+        found = words(index_text(entry, name))
+        counts.update(found)
+        fields[name] = index_terms(found)
+    return fields
+
+
+def stored_vocabulary(folder: Path) -> dict[str, int] | None:
+    """The spelling words an index build kept in `folder`, or None (a live-reload copy,
+    an index built before they were kept, or a file that cannot be read)."""
+    try:
+        found = json.loads((folder / VOCABULARY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def _point_at(root: Path, name: str) -> None:

@@ -69,8 +69,13 @@ class TermScores:
             self.doc_to_entry[docnum] = position[stored["slug"]]
         self.entry_to_doc = inverse(self.doc_to_entry)
         docs = range(len(self.doc_to_entry))
+        # A field no entry has text in has no lengths stored, and Whoosh would look for
+        # them on disk for every entry: all its lengths are 0.
         self.lengths = {
-            name: [reader.doc_field_length(d, name) for d in docs] for name, _ in TEXT_FIELDS
+            name: [reader.doc_field_length(d, name) for d in docs]
+            if reader.field_length(name)
+            else [0] * len(docs)
+            for name, _ in TEXT_FIELDS
         }
 
     def query(self, terms: list[str]):

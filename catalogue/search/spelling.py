@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from ..model import Credential
-from .analysis import TEXT_FIELDS, WORDS, fold, index_text
+from .analysis import TEXT_FIELDS, fold, index_text, words
 
 MAX_SUGGESTED_WORDS = 4
 SPELLING_CUTOFF = 0.75  # difflib ratio of a "did you mean" word to the word typed
@@ -19,11 +19,16 @@ SPELLING_CUTOFF = 0.75  # difflib ratio of a "did you mean" word to the word typ
 class Spelling:
     """The words of a list of entries, and the nearest of them to a word typed."""
 
-    def __init__(self, entries: list[Credential]):
-        words: Counter = Counter()
-        for e in entries:
-            words.update(t.text for t in WORDS(" ".join(index_text(e, n) for n, _ in TEXT_FIELDS)))
-        self.vocabulary = {w: n for w, n in words.items() if len(w) >= 4 and not w.isdigit()}
+    def __init__(self, entries: list[Credential], vocabulary: dict[str, int] | None = None):
+        """The words of `entries`; or `vocabulary`, when given, as `spelling_words` made
+        it of them (an index build keeps it beside the index)."""
+        if vocabulary is None:
+            counts: Counter = Counter()
+            for e in entries:
+                for name, _ in TEXT_FIELDS:
+                    counts.update(words(index_text(e, name)))
+            vocabulary = spelling_words(counts)
+        self.vocabulary = vocabulary
         self.vocabulary_by_length: dict[int, list[tuple[str, int]]] = {}
         for w in self.vocabulary:
             self.vocabulary_by_length.setdefault(len(w), []).append((w, _letters(w)))
@@ -77,6 +82,12 @@ class Spelling:
                 self._spelling.clear()
             self._spelling[word] = best
         return self._spelling[word]
+
+
+def spelling_words(counts: Counter) -> dict[str, int]:
+    """The words worth suggesting, with how often the catalogue uses each, from every
+    word's count (in the order the entries first use them)."""
+    return {w: n for w, n in counts.items() if len(w) >= 4 and not w.isdigit()}
 
 
 def _letters(word: str) -> int:

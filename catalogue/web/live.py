@@ -24,8 +24,12 @@ POLL_SECONDS = 0.2
 WAIT_SECONDS = 25  # how long a page's request waits for a change before asking again
 
 
-def snapshot(folders: Iterable[Path], files: Iterable[Path] = ()) -> dict[str, tuple[int, int]]:
-    """Size and change time of every file below `folders`, and of `files`."""
+def snapshot(
+    folders: Iterable[Path], files: Iterable[Path] = ()
+) -> dict[str, tuple[int, int, int]]:
+    """Size, modification and status-change times of every file below `folders`, and of
+    `files`. The status-change time moves on every write, even one that keeps the size
+    and puts the modification time back (which a tool may do; no one can set it)."""
     out = {}
     for path in [*files, *(p for folder in folders if folder.is_dir() for p in folder.rglob("*"))]:
         try:
@@ -33,7 +37,7 @@ def snapshot(folders: Iterable[Path], files: Iterable[Path] = ()) -> dict[str, t
         except OSError:
             continue
         if path.is_file() and not path.name.startswith("."):
-            out[str(path)] = (info.st_mtime_ns, info.st_size)
+            out[str(path)] = (info.st_mtime_ns, info.st_ctime_ns, info.st_size)
     return out
 
 

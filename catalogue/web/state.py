@@ -55,10 +55,12 @@ class Site:
     ):
         """Load the catalogue and index it. With the `previous` site of the same folder
         (live reload), only what changed is read and indexed again. With `folder` (an
-        index `catalogue index` built), that index is used if it is of these entries."""
+        index `catalogue index` built), that index is used if it is of these entries.
+        What was read is kept in `index_dir` too, for the next start (see entrycache.py)."""
         self.content_dir, self.index_dir, self.drafts = content_dir, index_dir, drafts
         self.cache = cache
-        self.catalogue = content.load(content_dir, cache=cache)
+        index_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.catalogue = content.load(content_dir, cache=cache, stored=index_dir)
         self.entries = self.catalogue.published(drafts)
         self.by_slug = {e.slug: e for e in self.entries}
         if folder is not None and folder.name != fingerprint(self.entries):
