@@ -70,7 +70,9 @@ class Credential:
             # the API lists every entry: the common kinds' plain values are left as they are
             data[name] = value if plain and value.__class__ in _PLAIN else convert(value)
         data["body_html"] = self.body_html
+        # a check's detail says what is wrong: given only for a check that fails
         data["checks"] = [
-            {"key": c.key, "label": c.label, "ok": c.ok, "detail": c.detail} for c in self.checks
+            {"key": c.key, "label": c.label, "ok": c.ok, **({} if c.ok else {"detail": c.detail})}
+            for c in self.checks
         ]
         return data

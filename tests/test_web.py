@@ -577,3 +577,20 @@ def test_facet_links_are_the_toggled_search_urls(demo_app, query):
                 assert link == search_url(req.toggled(name, v["value"])), (name, v["value"])
                 checked += 1
     assert checked > 5
+
+
+def test_an_entrys_checks_give_a_detail_only_when_they_fail(client):
+    """The detail of a check says what is wrong with the entry; a check that passes has
+    nothing wrong to say."""
+    import copy
+    import dataclasses
+
+    entries = client.get("/api/credentials.json").get_json()["credentials"]
+    checks = [c for e in entries for c in e["checks"]]
+    assert checks and all(c["ok"] and "detail" not in c and c["label"] for c in checks)
+    entry = client.application.extensions["catalogue"].entries[0]
+    failing = [dataclasses.replace(c, ok=False) for c in entry.checks]
+    broken = copy.copy(entry)
+    broken.checks = failing
+    data = broken.to_dict()
+    assert [c["detail"] for c in data["checks"]] == [c.detail for c in entry.checks]
