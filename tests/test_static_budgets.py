@@ -1,15 +1,14 @@
 """What a first visit to the static search page downloads, at 1,000 generated entries,
 frozen under a sub-path and opened in Chromium with a cold cache: the byte budgets that
 bench/budgets.py prints, kept here as tests so that a change cannot quietly make the
-browser fetch what a request does not need. Bytes are each response gzipped at level 6,
-as a static host sends it.
+browser fetch what a request does not need. Bytes are counted as the benchmark counts
+them: each response gzipped at level 6, as a static host sends it.
 
 Sizes, not times: the same build gives the same bytes on any machine.
 """
 
 from __future__ import annotations
 
-import gzip
 import sys
 from urllib.parse import urlsplit
 
@@ -21,10 +20,10 @@ from .conftest import BASE, PREFIX, ROOT
 from .static_site import serve_folder
 
 sys.path.insert(0, str(ROOT / "bench"))
+from budgets import ours  # noqa: E402
 from generate import generate  # noqa: E402
 
 COUNT = 1_000
-READY = "#search-app[data-rendered]:not([aria-busy])"
 FACETED_BUDGET = 60_000  # a first faceted view, every response together
 # The search data a first text query fetches (facet part, text part, shards, and the
 # word list when it finds little): the page and scripts aside, what the format costs.
@@ -42,20 +41,10 @@ def site(tmp_path_factory):
 
 
 def visit(browser, url: str) -> list[tuple[str, int]]:
-    """Open `url` in a fresh context; return (path, gzipped bytes) of every response
-    until the results are drawn and the network is idle."""
-    context = browser.new_context()
-    page = context.new_page()
-    loaded: list[tuple[str, int]] = []
-    page.on(
-        "response",
-        lambda r: loaded.append((urlsplit(r.url).path, len(gzip.compress(r.body(), 6)))),
-    )
-    page.goto(url)
-    page.wait_for_selector(READY)
-    page.wait_for_load_state("networkidle")
-    context.close()
-    return loaded
+    """Open `url` as bench/budgets.py does (a fresh context, until the results are drawn
+    and the network is idle); return each response's path and bytes sent."""
+    loaded, _ = ours(browser, url, "")
+    return [(urlsplit(response).path, size) for response, _, size in loaded]
 
 
 def names(loaded: list[tuple[str, int]]) -> list[str]:
