@@ -191,22 +191,9 @@ def test_malformed_requests_are_422_not_500(editor):
         )
         assert response.status_code == 422 and "error" in response.get_json()
     assert editor("deleteFiles", paths=[{"a": 1}], options=options)[0] == 422
-    assert (
-        editor(
-            "persistMedia",
-            asset={"path": "media/sub\\x.png", "content": "AAAA", "encoding": "base64"},
-            options=options,
-        )[0]
-        == 422
-    )
-    assert (
-        editor(
-            "persistMedia",
-            asset={"path": "media/.hidden.png", "content": "AAAA", "encoding": "base64"},
-            options=options,
-        )[0]
-        == 422
-    )
+    for path in ("media/sub\\x.png", "media/.hidden.png"):
+        asset = {"path": path, "content": "AAAA", "encoding": "base64"}
+        assert editor("persistMedia", asset=asset, options=options)[0] == 422, path
 
 
 def test_a_body_over_the_limit_is_refused_even_in_chunks(editor):
