@@ -364,9 +364,10 @@ export class SearchEngine {
   }
 
   /**
-   * Load what `request` needs: the columns of the facets it filters by and of those in
-   * `facets` (names), the numbers it filters or sorts by, and, when it has words, the
-   * analysis code, the text part and the shards of its terms.
+   * Load what `request` needs: the columns of the facets in `facets` (names; those it
+   * filters by were read by `loadNamed` before it was parsed), the numbers it filters or
+   * sorts by, and, when it has words, the analysis code, the text part and the shards of
+   * its terms.
    */
   async prepare(request, { facets = [] } = {}) {
     const jobs = [];
