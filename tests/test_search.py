@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from whoosh.fields import NUMERIC
 
@@ -21,6 +21,7 @@ from catalogue.search import (
     fingerprint,
     whoosh_schema,
 )
+from catalogue.search.bitsets import members
 
 from .conftest import DATA
 
@@ -155,6 +156,30 @@ def test_sorts_and_ties(engine):
     ]
     assert run(engine, q="data").request.effective_sort == "relevance"
     assert run(engine, sort="relevance").request.effective_sort == "title"
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.integers(min_value=1, max_value=63),
+    st.sampled_from(["title", "cost", "-cost", "hours", "weeks", "updated"]),
+    st.integers(min_value=1, max_value=8),
+)
+def test_a_fixed_order_is_the_same_for_few_members_and_many(engine, final, sort, needed):
+    # Few members are sorted by rank, many found by walking the order: the same first
+    # `needed` either way.
+    final &= engine.all
+    assume(final)
+    ranks = engine.sort_ranks[sort]
+    everyone = sorted((i for i in range(engine.size) if final >> i & 1), key=ranks.__getitem__)
+    assert engine._order(final, sort, [], needed) == everyone[:needed]
+
+
+@given(st.sets(st.integers(min_value=0, max_value=3000), max_size=400))
+def test_members_lists_the_set_bits_in_order_sparse_or_dense(positions):
+    bits = sum(1 << p for p in positions)
+    assert members(bits) == sorted(positions)
 
 
 def test_fractional_cost_sorts_without_whoosh_numeric_fields(engine):

@@ -38,9 +38,19 @@ def flags_of(bits: int) -> bytes:
     return bin(bits)[:1:-1].encode("ascii").translate(_DIGITS) if bits else b""
 
 
+SPARSE = 128  # at most this many members, taking the lowest bit off one at a time is faster
+
+
 def members(bits: int) -> list[int]:
     """Return the positions of the set bits of `bits`, in order."""
-    flags = flags_of(bits)
+    if bits.bit_count() <= SPARSE:  # a skill's browse page, say: some 2 us a member
+        out = []
+        while bits:
+            low = bits & -bits
+            out.append(low.bit_length() - 1)
+            bits ^= low
+        return out
+    flags = flags_of(bits)  # some 0.2 ms at 10,000 entries, however many are set
     return list(compress(range(len(flags)), flags))
 
 

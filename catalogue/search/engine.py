@@ -150,7 +150,12 @@ class SearchEngine:
             )
             top = heapq.nsmallest(needed, keyed) if needed < len(ids) // 4 else sorted(keyed)
             return [i for _, _, i in top]
-        # A fixed order: walk it and keep members, stopping once enough are found.
+        # A fixed order. Few members (a skill's browse page, say): sort them by rank.
+        # Many: walk the order and keep members, stopping once enough are found (the
+        # walk passes some needed * size / count entries, the sort count * log(count)).
+        count = final.bit_count()
+        if count * count <= needed * self.size:
+            return sorted(members(final), key=self.sort_ranks[sort].__getitem__)[:needed]
         flags = flags_of(final).ljust(self.size, b"\x00")
         return list(islice(filter(flags.__getitem__, self.sort_orders[sort]), needed))
 

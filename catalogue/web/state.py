@@ -63,6 +63,7 @@ class Site:
         self.catalogue = content.load(content_dir, cache=cache, stored=index_dir)
         self.entries = self.catalogue.published(drafts)
         self.by_slug = {e.slug: e for e in self.entries}
+        self.draft_count = sum(1 for e in self.entries if e.draft)  # `serve --drafts` only
         if folder is not None and folder.name != fingerprint(self.entries):
             folder = None  # the content changed again since: index it as usual
         if previous is not None:

@@ -44,9 +44,8 @@ def _newest(req: SearchRequest) -> list[Credential]:
     """The entries `req` finds, most recently updated first: enough of them for a feed
     once `atom_feed` has left out drafts (only `catalogue serve --drafts` has any)."""
     s = site()
-    drafts = sum(1 for e in s.entries if e.draft)
     found = s.engine.search(
-        replace(req, sort="updated", page=1), page_size=FEED_SIZE + drafts, facets=False
+        replace(req, sort="updated", page=1), page_size=FEED_SIZE + s.draft_count, facets=False
     )
     return found.entries
 
