@@ -11,6 +11,7 @@ from flask_frozen import Freezer
 from ..exports.browser import export, fragments
 from ..facets import FACETS
 from ..web import decap
+from ..web.components import render_fragment
 from ..web.views.admin import ADMIN_ENDPOINTS
 from ..web.views.browse import page_count
 
@@ -28,7 +29,7 @@ def export_search(app, base_url: str | None) -> dict[str, bytes]:
 
     def card(entry, lang: str) -> str:
         g.lang = lang
-        return render_template("_card.html", e=entry)
+        return render_fragment("_card.html", e=entry)
 
     with app.test_request_context("/", base_url=base_url or "http://localhost/"):
         return export(engine, card, _languages(app), app.extensions["catalogue"].browse_slug)
@@ -43,7 +44,7 @@ def export_compare(app, base_url: str | None) -> dict[str, tuple[str, dict[str, 
         for lang in _languages(app):
             g.lang = lang
             columns = {
-                e.slug: render_template("_compare_column.html", e=e).strip().encode()
+                e.slug: render_fragment("_compare_column.html", e=e).strip().encode()
                 for e in site.entries
             }
             out[lang] = fragments("compare", columns)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from flask import current_app, has_request_context, render_template, request
+from flask import current_app, g, has_request_context, request
 from markupsafe import Markup, escape
 
 from ..exports.jsonld import item_list
@@ -118,6 +118,20 @@ def static_build() -> bool:
     return static_settings() is not None
 
 
+def render_fragment(template: str, **context) -> str:
+    """Render a piece of a page (a card, a row, a compare column) as render_template
+    would, with the page context worked out once per request and language rather than
+    once per piece: that was half of a card's time, and a build renders 40,000 cards and
+    columns at 10,000 entries."""
+    fixed = g.setdefault("fragment_context", {})
+    key = current_lang()
+    base = fixed.get(key)
+    if base is None:
+        base = fixed[key] = {}
+        current_app.update_template_context(base)
+    return current_app.jinja_env.get_template(template).render(base, **context)
+
+
 # Where a cached card's title and summary go (see result_card).
 _TITLE, _SUMMARY = Markup("\x00title\x00"), Markup("\x00summary\x00")
 
@@ -131,7 +145,7 @@ def result_card(entry: Credential, terms) -> Markup:
     html = s.cards.get(key)
     if html is None:
         spot = lambda text, _terms: _TITLE if text is entry.title else _SUMMARY  # noqa: E731
-        html = render_template("_card.html", e=entry, terms=(), highlight=spot)
+        html = render_fragment("_card.html", e=entry, terms=(), highlight=spot)
         s.cards[key] = html
     return Markup(
         html.replace(_TITLE, highlight(entry.title, terms)).replace(
@@ -152,7 +166,7 @@ def browse_rows(entries: list[Credential]) -> Markup:
         key = ("row", entry.slug, lang, root, static)
         html = s.cards.get(key)
         if html is None:
-            html = s.cards[key] = render_template("_row.html", e=entry)
+            html = s.cards[key] = render_fragment("_row.html", e=entry)
         out.append(html)
     return Markup("\n".join(out))
 
@@ -171,7 +185,7 @@ COMPARE_ROWS: LiveSequence[str] = LiveSequence(
 
 def compare_column(entry: Credential) -> list[Markup]:
     """An entry's column of the comparison table: its heading cell, then a cell a row."""
-    html = render_template("_compare_column.html", e=entry)
+    html = render_fragment("_compare_column.html", e=entry)
     cells = [Markup(cell.strip()) for cell in html.split(CELL)]
     assert len(cells) == len(COMPARE_ROWS) + 1, "compare_column and COMPARE_ROWS disagree"
     return cells
