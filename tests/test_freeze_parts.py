@@ -4,13 +4,14 @@ import importlib
 import os
 import shutil
 import signal
+import time
 from pathlib import Path
 
 import pytest
 from flask_frozen import Freezer
 
 from catalogue.build import MARKER, BuildError, freeze
-from catalogue.build.parts import Share
+from catalogue.build.parts import PartFailed, Share, in_child
 from catalogue.web import create_app
 from catalogue.web.templating import unindent
 
@@ -176,3 +177,46 @@ def test_pages_keep_the_spaces_and_preformatted_text_of_a_body(content, tmp_path
     assert "Read <em>a chart</em>  and <strong>ask</strong> <code>a  question</code> of it." in html
     assert "<pre><code>for row in rows:\n    print(row)\n</code></pre>" in html
     assert "\n  <" not in html.split("<pre>")[0]  # the template's own indentation is gone
+
+
+def wait_until_removed(pattern: str, folder: Path) -> list[str]:
+    """The names matching `pattern` in `folder` once the background removals are done (or
+    after 20 s)."""
+    for _ in range(200):
+        left = [p.name for p in folder.glob(pattern)]
+        if not left:
+            break
+        time.sleep(0.1)
+    return left
+
+
+def test_a_rebuild_removes_the_last_site_in_the_background(content, tmp_path, monkeypatch):
+    out = tmp_path / "dist"
+    build(content, out, 2, monkeypatch)
+    (content / "credentials" / "zeta-grid.md").unlink()
+    build(content, out, 2, monkeypatch)
+    assert not (out / "credentials" / "zeta-grid").exists()
+    # the removal holds no build lock: a third build starts at once
+    build(content, out, 2, monkeypatch)
+    assert wait_until_removed(".dist.previous-*", tmp_path) == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".catalogue-build-")] == []
+
+
+def test_a_removal_cut_short_is_finished_by_the_next_build(content, tmp_path, monkeypatch):
+    left = tmp_path / ".dist.previous-.catalogue-build-cut"
+    (left / "previous" / "credentials").mkdir(parents=True)
+    (left / "previous" / "credentials" / "old.html").write_text("old")
+    other = tmp_path / ".elsewhere.previous-.catalogue-build-x"  # another folder's
+    other.mkdir()
+    build(content, tmp_path / "dist", 1, monkeypatch)
+    assert wait_until_removed(".dist.previous-*", tmp_path) == []
+    assert other.is_dir()
+
+
+def test_in_child_gives_back_what_the_work_returned_or_how_it_failed():
+    pid, data = in_child(lambda: (os.getpid(), b"x" * 100_000))()  # more than a pipe holds
+    assert pid != os.getpid() and data == b"x" * 100_000
+    with pytest.raises(PartFailed, match=r"^a helper process failed: ZeroDivisionError: "):
+        in_child(lambda: 1 / 0)()
+    with pytest.raises(PartFailed, match="was stopped by SIGKILL"):
+        in_child(lambda: os.kill(os.getpid(), signal.SIGKILL))()

@@ -36,7 +36,7 @@ from .pages import (
     register_generators,
     register_static_routes,
 )
-from .parts import PartFailed, freeze_pages, part_count
+from .parts import PartFailed, freeze_pages, in_child, part_count
 
 # Frozen-Flask checks each page's type against its file name; not every system's
 # mimetypes knows .atom, .jsonld and .yml (the editor's config.yml).
@@ -126,9 +126,16 @@ def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
     # The scratch folder sits beside `out`, so the final move is a rename on one disk.
     scratch_root = Path(tempfile.mkdtemp(prefix=".catalogue-build-", dir=out.parent))
     scratch = scratch_root / "site"
+    built = False
+    parts = PARTS or part_count()
+    for leftover in out.parent.glob(f".{out.name}.previous-*"):  # a removal cut short
+        remove_later(leftover)
     try:
         try:
-            app = create_app(content_dir, index_dir=scratch_root / "index", theme=theme)
+            # The search index and the entries read are kept where `catalogue serve` keeps
+            # them (keyed by content, never stale): a build after a build, or after a
+            # serve, of the same entries reads and indexes nothing again.
+            app = create_app(content_dir, theme=theme)
         except ThemeError as exc:
             raise BuildError(str(exc)) from None
         cms = app.extensions["catalogue"].catalogue.site.cms
@@ -147,9 +154,19 @@ def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
         app.config[STATIC_BUILD] = StaticBuild()
         register_static_routes(app)
         data = f"{root_path(base_url)}{SEARCH_DATA}/"
+        # the compare columns are rendered in a process of their own meanwhile
+        compare = (
+            in_child(lambda: export_compare(app, base_url))
+            if parts > 1
+            else lambda: export_compare(app, base_url)
+        )
         search_files = export_search(app, base_url)
+        try:
+            columns = compare()
+        except PartFailed as exc:
+            raise BuildError(f"{exc}; the folder was left as it was") from None
         compare_columns = {}
-        for lang, (folder, files) in export_compare(app, base_url).items():
+        for lang, (folder, files) in columns.items():
             if files:
                 compare_columns[lang] = f"{data}{folder}/"
             search_files.update(files)
@@ -163,15 +180,17 @@ def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
         # writing into the scratch folder; the scratch folder is new, so it holds exactly
         # what this build writes (Frozen-Flask's FREEZER_REMOVE_EXTRA_FILES, kept whole).
         try:
-            urls = freeze_pages(freezer, PARTS or part_count(), progress, frozen)
+            urls = freeze_pages(
+                freezer,
+                parts,
+                progress,
+                frozen,
+                {f"{SEARCH_DATA}/{name}": data for name, data in search_files.items()},
+            )
         except PartFailed as exc:
             raise BuildError(f"{exc}; the folder was left as it was") from None
         check_endpoints(app, frozen)
-        for name, data in search_files.items():
-            path = scratch / SEARCH_DATA / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            urls.append(f"/{SEARCH_DATA}/{name}")
+        urls.extend(f"/{SEARCH_DATA}/{name}" for name in search_files)
         for script in [
             *(scratch / "static").glob("js/*.js"),
             *(scratch / "static").glob("css/*.css"),
@@ -185,11 +204,39 @@ def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
                 policies[url_lang(lang) + "/embed/" if url_lang(lang) else "embed/"] = embed
         write_header_configs(scratch, root_path(base_url), policies)
         if out.exists():
-            shutil.rmtree(out)
+            out.rename(scratch_root / "previous")
         shutil.move(str(scratch), str(out))
+        built = True
         return urls
     finally:
-        shutil.rmtree(scratch_root, ignore_errors=True)
+        if built:  # the last site, moved aside: removed in the background (see remove_later)
+            previous = out.parent / f".{out.name}.previous-{scratch_root.name}"
+            scratch_root.rename(previous)
+            remove_later(previous)
+        else:
+            shutil.rmtree(scratch_root, ignore_errors=True)
+
+
+def remove_later(folder: Path) -> None:
+    """Remove `folder` in a process of its own that outlives this one: removing the last
+    site's 100,000 files at 10,000 entries took some 20 s the build need not wait for.
+    The process keeps no file of this one's open (neither the build lock nor a pipe
+    someone reads this one's output from). A removal cut short leaves a
+    `.<out>.previous-...` folder, which the next build into `out` removes."""
+    pid = os.fork()
+    if pid:
+        os.waitpid(pid, 0)  # the first child ends at once; its own child does the work
+        return
+    try:
+        os.setsid()
+        if os.fork() == 0:
+            os.closerange(0, os.sysconf("SC_OPEN_MAX"))
+            os.open(os.devnull, os.O_RDWR)  # 0, then 1 and 2 as copies of it
+            os.dup2(0, 1)
+            os.dup2(0, 2)
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        os._exit(0)
 
 
 def main(argv: list[str] | None = None) -> int:

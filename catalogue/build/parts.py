@@ -12,11 +12,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import pickle
 import selectors
 import signal
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
+from itertools import islice
 
 from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
@@ -78,8 +80,9 @@ class Share:
             self.index = index
             yield item
 
-    def freeze(self) -> Iterator[tuple[int, str]]:
-        """Write this part's files; yield the place and URL of each."""
+    def freeze(self, files: Mapping[str, bytes] | None = None) -> Iterator[tuple[int, str]]:
+        """Write this part's files, and its share of `files` ({path in the site: bytes},
+        written as they are, not yielded); yield the place and URL of each page."""
         with warnings.catch_warnings():
             warnings.simplefilter("error", FrozenFlaskWarning)
             # check_endpoints does this check, knowing which pages are left out on purpose
@@ -89,19 +92,31 @@ class Share:
             urls = write_data_files(self.freezer, (item for _index, item in self.data))
             for (index, _item), url in zip(self.data, urls, strict=True):
                 yield index, url
+        made = set()
+        for name, data in islice((files or {}).items(), self.part, None, self.parts):
+            path = self.freezer.root / name
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            path.write_bytes(data)
 
 
 def freeze_pages(
-    freezer: Freezer, parts: int, progress: Callable[[str], None] | None, endpoints: set[str]
+    freezer: Freezer,
+    parts: int,
+    progress: Callable[[str], None] | None,
+    endpoints: set[str],
+    files: Mapping[str, bytes] | None = None,
 ) -> list[str]:
     """Freeze every page the freezer's generators give, in `parts` processes (in this one
-    when `parts` is 1); return the URLs written, in the generators' order. `endpoints` is
+    when `parts` is 1), and write `files` ({path in the site: bytes}) shared out among
+    them; return the URLs of the pages written, in the generators' order. `endpoints` is
     the set the generators fill with the endpoints they gave URLs to: each part's is added
     to it. Raise PartFailed (or the OSError) when a part fails: what it wrote stays in the
     scratch folder."""
     if parts <= 1:
         written = []
-        for index, url in Share(freezer).freeze():
+        for index, url in Share(freezer).freeze(files):
             written.append((index, url))
             if progress:
                 progress(url)
@@ -115,7 +130,8 @@ def freeze_pages(
             pid = os.fork()
             if pid == 0:  # the part: freeze its share, tell the parent, never return
                 os.close(read)
-                _run_part(freezer, part, parts, endpoints, os.fdopen(write, "w", encoding="utf-8"))
+                pipe = os.fdopen(write, "w", encoding="utf-8")
+                _run_part(freezer, part, parts, endpoints, files, pipe)
             os.close(write)
             children[read] = (part, pid)
         written, failure = _follow(children, progress, endpoints)
@@ -139,7 +155,7 @@ def _ending(status: int) -> str:
     return f"ended with status {os.waitstatus_to_exitcode(status)} before it finished"
 
 
-def _run_part(freezer: Freezer, part: int, parts: int, endpoints: set[str], pipe) -> None:
+def _run_part(freezer: Freezer, part: int, parts: int, endpoints: set[str], files, pipe) -> None:
     """Freeze one part and report on `pipe`: ["url", place, url] a file, then ["done",
     endpoints], or ["failed", message] (["oserror", errno, strerror, filename])."""
     code = 1
@@ -147,7 +163,7 @@ def _run_part(freezer: Freezer, part: int, parts: int, endpoints: set[str], pipe
         share = Share(freezer, part, parts)
         # the other parts write into the same folder: none may delete what it did not write
         freezer.app.config["FREEZER_REMOVE_EXTRA_FILES"] = False
-        for index, url in share.freeze():
+        for index, url in share.freeze(files):
             pipe.write(json.dumps(["url", index, url]) + "\n")
         pipe.write(json.dumps(["done", sorted(endpoints)]) + "\n")
         code = 0
@@ -210,3 +226,41 @@ def _stop_others(children: dict, failed: int) -> None:
         if part != failed:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
+
+
+def in_child(work: Callable[[], object]) -> Callable[[], object]:
+    """Start `work` in a forked copy of this process, on a core of its own while this one
+    goes on; return the function that waits for it and returns what it returned (which
+    must pickle), or raises PartFailed saying how it failed. Wait for it exactly once."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        code = 1
+        try:
+            with os.fdopen(write, "wb") as pipe:
+                try:
+                    result = ("done", work())
+                except BaseException as exc:  # noqa: BLE001 (told to the parent)
+                    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                    result = ("failed", f"{type(exc).__name__}: {message}")
+                pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        finally:
+            os._exit(code)  # never run the parent's clean-up code in a child
+    os.close(write)
+
+    def wait() -> object:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        status = os.waitpid(pid, 0)[1]
+        if not data:
+            raise PartFailed(f"a helper process {_ending(status)}")
+        what, result = pickle.loads(data)
+        if what == "failed":
+            raise PartFailed(f"a helper process failed: {result}")
+        return result
+
+    return wait
