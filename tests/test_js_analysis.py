@@ -32,9 +32,9 @@ ACCENT_MAP_JS = ROOT / "static" / "js" / "unicode-tables.js"
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node")
 
 
-def run_js(function: str, texts: list[str]) -> list:
+def run_js(function: str, texts: list[str], *flags: str) -> list:
     proc = subprocess.run(
-        ["node", str(SCRIPT), function],
+        ["node", str(SCRIPT), function, *flags],
         input="".join(json.dumps(t) + "\n" for t in texts),
         capture_output=True,
         text=True,
@@ -52,9 +52,9 @@ def fold(text: str) -> str:
     return text.lower().translate(accent_map)
 
 
-def compare(function: str, python: Callable, texts: Iterable[str]) -> int:
+def compare(function: str, python: Callable, texts: Iterable[str], *flags: str) -> int:
     texts = list(dict.fromkeys(texts))
-    got = run_js(function, texts)
+    got = run_js(function, texts, *flags)
     assert len(got) == len(texts)
     mismatches = [
         (text, want, js)
@@ -191,6 +191,34 @@ def test_every_code_point():
     singles = [chr(c) for c in range(0x3000) if not re.fullmatch(r"\s", chr(c))]
     compare("fold", fold, [f"Σ{c}Σ a{c}Σ Σ{c}a" for c in singles])
     compare("analyse", analyse, [f"Σ{c}Σ A{c}Σ Σ{c}Aa" for c in singles])
+
+
+def test_ascii_text_is_analysed_without_the_unicode_tables():
+    # What lets a browser skip unicode-tables.js for an ASCII query: Python's \w, lower()
+    # and Whoosh's accent map are as simple as analysis.js takes them to be in ASCII ...
+    ascii = [chr(c) for c in range(128)]
+    assert [c for c in ascii if re.fullmatch(r"\w", c)] == sorted(
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+    )
+    assert all(c.lower() == (chr(ord(c) + 32) if "A" <= c <= "Z" else c) for c in ascii)
+    assert all(c.lower().translate(accent_map) == c.lower() for c in ascii)
+    # ... and so the tokens are Whoosh's without them
+    texts = ["".join(ascii), *random_words(500, seed=3), *(t for t in TRICKY if t.isascii())]
+    texts = [t for t in texts if t.isascii()]
+    texts += ["".join(random.Random(n).choices(ascii, k=60)) for n in range(300)]
+    compare("analyse", analyse, texts, "--no-tables")
+    compare("fold", fold, texts, "--no-tables")
+
+
+def test_text_beyond_ascii_without_the_tables_fails_rather_than_guessing():
+    proc = subprocess.run(
+        ["node", str(SCRIPT), "analyse", "--no-tables"],
+        input=json.dumps("Sécurité") + "\n",
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode != 0
+    assert "before ready(text) loaded the tables" in proc.stderr
 
 
 def test_stop_words():

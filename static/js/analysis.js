@@ -8,15 +8,13 @@
 // generated from Python's Unicode database (./unicode-tables.js), not from the browser's, so
 // the tokens do not depend on the browser's Unicode version. Lengths are counted in code
 // points, as Python counts them.
+//
+// Those tables (5 KB gzipped) load only for text beyond ASCII: `await ready(text)` before
+// analysing text that may hold any (a query, the cards to highlight). ASCII text needs
+// none of them: Python's \w is [0-9A-Za-z_] there, lowercasing is A-Z to a-z, and the
+// accent map leaves lowercase ASCII as it is (the tests check all three against Python).
+// Text beyond ASCII analysed before the tables loaded throws, never gives wrong tokens.
 
-import {
-  ACCENT_PAIRS,
-  CASED_RANGES,
-  CASE_IGNORABLE_RANGES,
-  LOWER_MULTI,
-  LOWER_RUNS,
-  WORD_RANGES,
-} from "./unicode-tables.js";
 import { decodeRanges, inRanges } from "./ranges.js";
 
 // whoosh.analysis.filters.STOP_WORDS
@@ -28,35 +26,61 @@ export const STOP_WORDS = new Set([
 
 const STOP_MIN_SIZE = 2;
 
-const WORD = decodeRanges(WORD_RANGES);
-const CASE_IGNORABLE = decodeRanges(CASE_IGNORABLE_RANGES);
-const CASED = decodeRanges(CASED_RANGES);
+// ---- The Unicode tables, for text beyond ASCII --------------------------------------------
 
-const ASCII_WORD = new Uint8Array(128);
-for (let cp = 0; cp < 128; cp++) ASCII_WORD[cp] = inRanges(WORD, cp) ? 1 : 0;
+export const ASCII_WORD = new Uint8Array(128); // Python's \w in ASCII: [0-9A-Za-z_]
+for (const c of "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz") {
+  ASCII_WORD[c.charCodeAt(0)] = 1;
+}
+
+let tables = null; // { WORD, CASE_IGNORABLE, CASED, LOWER, ACCENTS } once loaded
+let loading = null;
+
+/** Whether `text` has a character beyond ASCII, which only the tables can analyse. */
+export const beyondAscii = (text) => /[^\x00-\x7f]/.test(text);
+
+/** Load the tables if `text` needs them (at once if it does not, or they are loaded). */
+export function ready(text) {
+  return tables || !beyondAscii(text) ? Promise.resolve() : loadTables();
+}
+
+/** Load the tables (once). */
+export function loadTables() {
+  loading ??= import("./unicode-tables.js").then((t) => {
+    const lower = new Map();
+    const nums = t.LOWER_RUNS.split(",").map((s) => parseInt(s, 36));
+    let start = 0;
+    for (let i = 0; i < nums.length; i += 4) {
+      start += nums[i];
+      const [count, step, delta] = [nums[i + 1], nums[i + 2], nums[i + 3]];
+      for (let k = 0; k < count; k++) {
+        const cp = start + k * step;
+        lower.set(cp, String.fromCodePoint(cp + delta));
+      }
+    }
+    for (const [cp, low] of Object.entries(t.LOWER_MULTI)) lower.set(Number(cp), low);
+    const accents = new Map();
+    for (let i = 0; i < t.ACCENT_PAIRS.length; i += 2) {
+      accents.set(t.ACCENT_PAIRS[i], t.ACCENT_PAIRS[i + 1]);
+    }
+    tables = {
+      WORD: decodeRanges(t.WORD_RANGES),
+      CASE_IGNORABLE: decodeRanges(t.CASE_IGNORABLE_RANGES),
+      CASED: decodeRanges(t.CASED_RANGES),
+      LOWER: lower,
+      ACCENTS: accents,
+    };
+  });
+  return loading;
+}
+
+function loaded() {
+  if (!tables) throw new Error("analysis.js: text beyond ASCII before ready(text) loaded the tables");
+  return tables;
+}
 
 function isWord(cp) {
-  return cp < 128 ? ASCII_WORD[cp] === 1 : inRanges(WORD, cp);
-}
-
-const LOWER = new Map();
-{
-  const nums = LOWER_RUNS.split(",").map((s) => parseInt(s, 36));
-  let start = 0;
-  for (let i = 0; i < nums.length; i += 4) {
-    start += nums[i];
-    const [count, step, delta] = [nums[i + 1], nums[i + 2], nums[i + 3]];
-    for (let k = 0; k < count; k++) {
-      const cp = start + k * step;
-      LOWER.set(cp, String.fromCodePoint(cp + delta));
-    }
-  }
-  for (const [cp, low] of Object.entries(LOWER_MULTI)) LOWER.set(Number(cp), low);
-}
-
-const ACCENTS = new Map();
-for (let i = 0; i < ACCENT_PAIRS.length; i += 2) {
-  ACCENTS.set(ACCENT_PAIRS[i], ACCENT_PAIRS[i + 1]);
+  return cp < 128 ? ASCII_WORD[cp] === 1 : inRanges(loaded().WORD, cp);
 }
 
 // ---- Lowercase and accent folding -----------------------------------------------------
@@ -66,6 +90,7 @@ const CAPITAL_SIGMA = 0x3a3;
 // Python's handle_capital_sigma (Objects/unicodeobject.c): final sigma when preceded by a
 // cased character and not followed by one, skipping case-ignorable characters both ways.
 function sigma(cps, i) {
+  const { CASE_IGNORABLE, CASED } = loaded();
   let j = i - 1;
   while (j >= 0 && inRanges(CASE_IGNORABLE, cps[j])) j--;
   let final = j >= 0 && inRanges(CASED, cps[j]);
@@ -80,6 +105,8 @@ function sigma(cps, i) {
 /** Python's str.lower(). */
 export function lower(text) {
   if (/^[\x00-\x40\x5b-\x7f]*$/.test(text)) return text; // no A-Z, nothing outside ASCII
+  if (!beyondAscii(text)) return text.toLowerCase(); // A-Z to a-z, as Python's in ASCII
+  const { LOWER } = loaded();
   const cps = Array.from(text, (c) => c.codePointAt(0));
   let out = "";
   for (let i = 0; i < cps.length; i++) {
@@ -90,8 +117,10 @@ export function lower(text) {
   return out;
 }
 
-/** str.translate(accent_map) */
-export function foldAccents(text) {
+/** str.translate(accent_map), of lowercased text */
+function foldAccents(text) {
+  if (!beyondAscii(text)) return text; // the map leaves lowercase ASCII as it is
+  const { ACCENTS } = loaded();
   let out = "";
   for (const c of text) out += ACCENTS.get(c) ?? c;
   return out;

@@ -375,6 +375,7 @@ export class SearchEngine {
       if (!facet.entries && facets.includes(facet.name)) jobs.push(this.loadFacet(facet));
     }
     if (request.q && !this.lib) this.lib = await import("./analysis.js");
+    if (request.q) await this.lib.ready(request.q); // its Unicode tables, if q needs them
     const attrs = [...request.ranges.keys()].map((name) => this.ranges.find(([n]) => n === name)[1]);
     const sort = this.sortFields.get(this.effectiveSort(request));
     if (sort) attrs.push(sort[0]);

@@ -215,12 +215,13 @@ function card(entry, terms) {
     loading.catch(() => cards.delete(entry)); // try again next time
     cards.set(entry, loading);
   }
-  return cards.get(entry).then((html) => {
+  return cards.get(entry).then(async (html) => {
     const template = document.createElement("template");
     template.innerHTML = html; // our own build's markup, escaped when it was rendered
     const li = template.content.firstElementChild;
-    highlight(li.querySelector(".card-title a"), terms);
-    highlight(li.querySelector(".summary"), terms);
+    const marked = [li.querySelector(".card-title a"), li.querySelector(".summary")];
+    if (terms.size) await analysis.ready(marked.map((el) => el?.textContent ?? "").join(" "));
+    for (const el of marked) highlight(el, terms);
     return li;
   });
 }
@@ -364,6 +365,7 @@ async function render(query, { focus = null } = {}) {
   aside.replaceChildren(...facetsPanel(answer, request));
   // args: the search drawn, as the server's SearchRequest.args (for embed.js's snippet)
   const args = engine.args(request, { page: 1 });
+  root.dataset.args = JSON.stringify(args); // for embed.js, which loads later
   document.dispatchEvent(new CustomEvent("catalogue:rendered", { detail: { args } }));
 
   if (focus?.facet && focus.value === undefined) {
@@ -404,6 +406,12 @@ function showFailure(error) {
   }
   console.error(error);
 }
+
+// The embed panel's script loads when the panel is first opened: few visitors do.
+const embedPanel = document.querySelector("details.embed-snippet[data-script]");
+embedPanel?.addEventListener("toggle", () => {
+  if (embedPanel.open) import(embedPanel.dataset.script).catch((error) => console.error(error));
+});
 
 function go(url, focus) {
   const target = new URL(url, location.href);
