@@ -301,6 +301,9 @@ def test_another_site_can_frame_the_embed(demo_site, browser, tmp_path):
             page.close()
 
 
+LOADED_SCRIPTS = "() => performance.getEntriesByType('resource').map((r) => r.name)"
+
+
 def test_the_static_search_page_keeps_the_iframe_in_step(demo_site, browser):
     page = browser.new_page()
     try:
@@ -311,7 +314,13 @@ def test_the_static_search_page_keeps_the_iframe_in_step(demo_site, browser):
             f'<iframe src="{demo_site}embed/?delivery=online" title="Micro-credentials from '
             'Micro-credential catalogue" width="100%" height="600" loading="lazy"></iframe>'
         )
-        assert page.input_value("#embed-code") == expected
+        # its script loads when the panel is first opened, after the search was drawn
+        assert not any("embed.js" in s for s in page.evaluate(LOADED_SCRIPTS))
+        page.click("details.embed-snippet summary")
+        page.wait_for_function(
+            "(want) => document.getElementById('embed-code').value === want", arg=expected
+        )
+        assert any("embed.js" in s for s in page.evaluate(LOADED_SCRIPTS))
         # a filter ticked in the page (no reload): the code follows
         page.click('a.facet-value[data-facet="cost_band"][data-value="free"]')
         page.wait_for_function(

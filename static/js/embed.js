@@ -7,8 +7,9 @@
 // item is made from the entry's card, the fragment the search page shows, so labels,
 // money and numbers are written exactly as there.
 //
-// On the search page (templates/_embed_snippet.html): keeps the iframe to copy in step
-// with the search that search-ui.js draws.
+// On the search page (templates/_embed_snippet.html), where search-ui.js loads it when
+// the embed panel is first opened: keeps the iframe to copy in step with the search that
+// search-ui.js draws.
 
 import { SearchEngine, parseQuery, urlencode } from "./search-engine.js";
 import { T, fill, plural } from "./ui-text.js";
@@ -119,9 +120,11 @@ function snippet(pairs) {
 }
 
 if (code) {
-  // Until the search is drawn: the URL's parameters, but the page and those left blank.
+  // The search search-ui.js drew last (this script loads when the panel opens), or until
+  // one is drawn, the URL's parameters but the page and those left blank.
+  const drawn = document.getElementById("search-app")?.dataset.args;
   const pairs = parseQuery(location.search).pairs.filter(([k, v]) => v !== "" && k !== "page");
-  code.value = snippet(pairs);
+  code.value = snippet(drawn ? JSON.parse(drawn) : pairs);
   // Then the search as search-ui.js drew it, its parameters as the server writes them.
   document.addEventListener("catalogue:rendered", (event) => {
     if (event.detail?.args) code.value = snippet(event.detail.args);
