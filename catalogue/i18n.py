@@ -22,7 +22,7 @@ from babel import Locale, UnknownLocaleError, localedata
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, get_decimal_symbol
+from babel.numbers import format_currency, format_decimal, get_decimal_symbol
 from babel.support import NullTranslations, Translations
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -113,6 +113,10 @@ class Formats:
         the browser writes numbers in chips)."""
         text = str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
         return text.replace(".", get_decimal_symbol(self.where))
+
+    def count(self, n: int) -> str:
+        """A count of entries, grouped: "2,435" in English, "2 435" in French."""
+        return format_decimal(n, locale=self.where)
 
     def long_date(self, day) -> str:
         return format_date(day, "d MMMM y", locale=self.where)

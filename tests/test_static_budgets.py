@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from urllib.parse import urlsplit
+from urllib.request import urlopen
 
 import pytest
 
@@ -94,3 +95,22 @@ def test_a_sort_by_cost_fetches_the_cost_column_alone(browser, site):
     assert [name for name in fetched if "/number-" in name] == [
         next(name for name in fetched if "/number-cost." in name)
     ]
+
+
+def test_counts_are_grouped_as_browse_pages_write_them(browser, site):
+    # as the server wrote the frozen page, and as the browser redraws it (before, the
+    # search page said "1000" where a browse page said "1,000")
+    page = browser.new_page()
+    try:
+        for lang, want in (
+            ("", "1,000 micro-credentials"),
+            ("fr/", "1\xa0000 microcertifications"),
+        ):
+            with urlopen(f"{site}{lang}search/") as response:
+                html = response.read().decode()
+            assert f'<span data-total="1000">{want.split(" ")[0]}</span>' in html, lang
+            page.goto(f"{site}{lang}search/")
+            page.wait_for_selector("#search-app[data-rendered]")
+            assert page.inner_text("#results-h").startswith(want)
+    finally:
+        page.close()

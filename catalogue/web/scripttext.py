@@ -64,6 +64,7 @@ def _js_text(lang: str) -> dict:
         },
         "money": vars(money_format(fmt.where, site().catalogue.site.currency)),
         "decimal": fmt.number(0.5)[1:-1],
+        "group": fmt.count(1000)[1:-3],  # what a count of entries is grouped with
         "free": _("Free"),
         "search": pgettext("noun", "Search"),
         "range": _("Range"),

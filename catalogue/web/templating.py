@@ -182,6 +182,7 @@ def page_globals(s: Site) -> dict:
         "max_compare": MAX_COMPARE,
         "money": lambda value, currency=settings.currency: fmt.money(value, currency, free),
         "num": fmt.number,
+        "count": fmt.count,
         "weeks": weeks_text,
         "raw_num": number_label,
         "browse_url": browse_url,

@@ -8,7 +8,7 @@
 // the new URL, so back, forward, bookmarks and shared links all work.
 
 import { SearchEngine, urlencode, numberText } from "./search-engine.js";
-import { T, fill, plural } from "./ui-text.js";
+import { T, count, fill, plural } from "./ui-text.js";
 
 const root = document.getElementById("search-app");
 const form = document.getElementById("search-form");
@@ -288,7 +288,7 @@ async function render(query, { focus = null } = {}) {
       .filter((key) => key !== "relevance" || terms.size)
       .map((key) => h("option", { value: key, selected: key === effective }, sortLabels.get(key))),
   );
-  const total = h("span", { "data-total": String(answer.total) }, String(answer.total));
+  const total = h("span", { "data-total": String(answer.total) }, count(answer.total));
   countLine.replaceChildren(
     ...plural("count", answer.total, { num: total }),
     ...(answer.pages > 1

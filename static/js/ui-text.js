@@ -12,8 +12,11 @@ export function fill(text, values = {}) {
   return out.every((p) => typeof p !== "object") ? out.join("") : out.filter((p) => p !== "");
 }
 
+/** A count of entries as the server writes it (Formats.count): "2,435", "2 435". */
+export const count = (n) => String(n).replace(/\B(?=(\d{3})+$)/g, T.group);
+
 /** The plural form of T.forms[name] for `n`, as gettext picks it (see i18n.plural_table). */
 export function plural(name, n, values = {}) {
   const form = T.plural[n < 200 ? n : 100 + (n % 100)];
-  return fill(T.forms[name][form], { num: String(n), ...values });
+  return fill(T.forms[name][form], { num: count(n), ...values });
 }

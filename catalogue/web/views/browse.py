@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from babel.numbers import format_decimal
 from flask import (
     Flask,
     abort,
@@ -78,7 +77,7 @@ def browse(facet: str, value: str, n: int = 1):
         page_href=lambda page: browse_page_url(facet, value, page),
         search_link=search_url(SearchRequest(filters={facet: [real]}).args()),
         total_span=Markup('<span data-total="%d">%s</span>')
-        % (total, format_decimal(total, locale=local_formats().where)),
+        % (total, local_formats().count(total)),
         item_list=results_item_list(results, BROWSE_PAGE_SIZE),
     )
 
