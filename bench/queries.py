@@ -41,6 +41,9 @@ ODD_QUERIES = [
     "q=%F0%9F%A6%BA+safety+%E2%80%8B",
     "q=*&sort=updated",
     "q=first.aid+e-mail",
+    # every ASCII space and control character, read without url-tables.js
+    "q=%01%09care%0B%0C%1C%1D%1E%1F%7Fplan%0D%0A%00x&cost_max=%1F12%0B&page=%1C2%09",
+    "q=%1Fcare%7F&hours_min=%0C5%0D&weeks_max=%0A4%1E",
 ]
 
 

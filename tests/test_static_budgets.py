@@ -29,6 +29,8 @@ FACETED_BUDGET = 60_000  # a first faceted view, every response together
 # The search data a first text query fetches (facet part, text part, shards, and the
 # word list when it finds little): the page and scripts aside, what the format costs.
 TEXT_DATA_BUDGET = 16_000
+# Python's Unicode rules, which only a URL or words beyond ASCII need
+TABLES = ("/url-tables.js", "/unicode-tables.js")
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +68,7 @@ def test_a_first_faceted_view_stays_small_and_fetches_no_text(browser, site):
     for part in ("/text.", "terms-", "/words.", "/number-", "/facet-"):
         assert not any(part in name for name in fetched), (part, fetched)
     assert not any(path.endswith(("/analysis.js", "/spelling.js")) for path, _ in loaded)
+    assert not any(path.endswith(TABLES) for path, _ in loaded)  # an ASCII URL
     assert sum(name.startswith("cards-") for name in fetched) == 20
 
 
@@ -78,6 +81,12 @@ def test_a_first_text_query_fetches_one_shard_a_word(browser, site):
     assert not any("/facet-" in name or "/number-" in name for name in fetched), fetched
     size = sum(s for p, s in data(loaded) if "/cards-" not in p)
     assert size <= TEXT_DATA_BUDGET, (size, fetched)
+    assert not any(path.endswith(TABLES) for path, _ in loaded)  # ASCII words
+
+
+def test_the_unicode_tables_load_for_words_beyond_ascii(browser, site):
+    loaded = visit(browser, f"{site}search/?q=s%C3%A9curit%C3%A9+welding")
+    assert {path.rsplit("/", 1)[-1] for path, _ in loaded} >= {name.lstrip("/") for name in TABLES}
 
 
 def test_a_query_that_finds_little_fetches_the_words_too(browser, site):

@@ -10,20 +10,42 @@
 // Whoosh's BM25F, from the postings and stored field lengths Whoosh wrote. The facet part
 // is loaded with the page; the text part (postings) only when a query first has words.
 
-import { DIGIT_RANGES, SPACE_RANGES, UNPRINTABLE_RANGES } from "./url-tables.js";
 import { decodeRanges, inRanges } from "./ranges.js";
 
 const B = 0.75;
 const K1 = 1.2;
-const SPACE = decodeRanges(SPACE_RANGES);
-const UNPRINTABLE = decodeRanges(UNPRINTABLE_RANGES);
-const DIGITS = decodeRanges(DIGIT_RANGES);
 const TERM_CACHE_SIZE = 200;
 
 // ---- Python's string and number rules ---------------------------------------------------
+//
+// Which characters str.isspace() and str.isprintable() take, and which are the decimal
+// digits float() reads, come beyond ASCII from Python's Unicode database (url-tables.js,
+// 1.5 KB gzipped), which `loadNamed` loads only for parameters holding such characters.
+// In ASCII they are these (the parity tests read URLs with each of them):
+
+const ASCII_SPACE = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20]);
+let urlTables = null; // { SPACE, UNPRINTABLE, DIGITS } once loaded
+
+/** Load url-tables.js (once). */
+export async function loadUrlTables() {
+  if (urlTables) return;
+  const t = await import("./url-tables.js");
+  urlTables = {
+    SPACE: decodeRanges(t.SPACE_RANGES),
+    UNPRINTABLE: decodeRanges(t.UNPRINTABLE_RANGES),
+    DIGITS: decodeRanges(t.DIGIT_RANGES),
+  };
+}
+
+function tables() {
+  if (!urlTables) throw new Error("search-engine.js: a URL beyond ASCII read before loadNamed");
+  return urlTables;
+}
 
 const codePoints = (text) => Array.from(text);
-const isSpace = (ch) => inRanges(SPACE, ch.codePointAt(0));
+const spaceAt = (cp) => (cp < 0x80 ? ASCII_SPACE.has(cp) : inRanges(tables().SPACE, cp));
+const unprintable = (cp) => (cp < 0x80 ? cp < 0x20 || cp === 0x7f : inRanges(tables().UNPRINTABLE, cp));
+const isSpace = (ch) => spaceAt(ch.codePointAt(0));
 
 /** str.strip() */
 export function pyStrip(text) {
@@ -41,8 +63,8 @@ function clean(text) {
   for (const ch of text) {
     const cp = ch.codePointAt(0);
     if (cp >= 0xd800 && cp <= 0xdfff) out += "?"; // encode("utf-8", "replace")
-    else if (inRanges(SPACE, cp)) out += " ";
-    else if (!inRanges(UNPRINTABLE, cp)) out += ch;
+    else if (spaceAt(cp)) out += " ";
+    else if (!unprintable(cp)) out += ch;
   }
   return out;
 }
@@ -70,10 +92,10 @@ export function pyFloat(text) {
   let ascii = "";
   for (const ch of text) {
     const cp = ch.codePointAt(0);
-    if (inRanges(SPACE, cp)) ascii += " ";
-    else if (cp > 0x7f && inRanges(DIGITS, cp)) {
+    if (spaceAt(cp)) ascii += " ";
+    else if (cp > 0x7f && inRanges(tables().DIGITS, cp)) {
       let zero = cp; // digits come in runs of ten starting at a zero
-      while (inRanges(DIGITS, zero - 1)) zero--;
+      while (inRanges(tables().DIGITS, zero - 1)) zero--;
       ascii += String((cp - zero) % 10);
     } else if (cp > 0x7f) return null;
     else ascii += ch;
@@ -345,10 +367,15 @@ export class SearchEngine {
   /**
    * Read the columns of the facets the URL parameters `params` name (a query string, or
    * anything with `getAll`) that came in files of their own, so that `parse` knows their
-   * values; returns the parameters, for `parse`.
+   * values, and Python's rules for characters beyond ASCII if a parameter has any;
+   * returns the parameters, for `parse`.
    */
   async loadNamed(params) {
     if (typeof params === "string") params = parseQuery(params);
+    const beyondAscii = (text) => /[^\x00-\x7f]/.test(text);
+    if (!params.pairs || params.pairs.some(([k, v]) => beyondAscii(k) || beyondAscii(v))) {
+      await loadUrlTables(); // Python's rules for what `parse` reads there
+    }
     await Promise.all(
       this.facets
         .filter((f) => !f.entries && params.getAll(f.name).length)
