@@ -103,5 +103,6 @@ def _js_text(lang: str) -> dict:
         "tickUpTo": _("Tick up to %(max)s to see them side by side."),
         "compareN": _("Compare %(num)s"),
         "compareTicked": _("Compare ticked"),
+        "compare": _("Compare"),
         "maxCompare": MAX_COMPARE,
     }

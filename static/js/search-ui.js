@@ -206,6 +206,17 @@ function highlight(el, terms) {
   el.replaceChildren(...parts.filter((p) => p !== ""));
 }
 
+/** A card's compare tick, as the server's card macro writes it (the card files leave it out). */
+function compareTick(li) {
+  return h(
+    "label",
+    { class: "compare-tick", lang: T.lang, hidden: true, "data-js-only": true },
+    h("input", { type: "checkbox", name: "c", value: li.dataset.slug }),
+    ` ${T.compare}`,
+    h("span", { class: "visually-hidden" }, ` ${li.querySelector(".card-title").textContent}`),
+  );
+}
+
 function card(entry, terms) {
   if (!cards.has(entry)) {
     const loading = fetch(engine.cardUrl(entry)).then((r) => {
@@ -219,6 +230,7 @@ function card(entry, terms) {
     const template = document.createElement("template");
     template.innerHTML = html; // our own build's markup, escaped when it was rendered
     const li = template.content.firstElementChild;
+    li.querySelector(".card-title").after(compareTick(li));
     const marked = [li.querySelector(".card-title a"), li.querySelector(".summary")];
     if (terms.size) await analysis.ready(marked.map((el) => el?.textContent ?? "").join(" "));
     for (const el of marked) highlight(el, terms);
