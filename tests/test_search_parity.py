@@ -17,7 +17,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from catalogue.build import compact_script
-from catalogue.exports.browser import packed, unpacked
+from catalogue.exports.browser import ALPHABET, facet_column, ids_per_character, packed, unpacked
 from catalogue.web import create_app
 
 from .conftest import DEMO, ROOT
@@ -167,3 +167,22 @@ def test_compacted_scripts_answer_alike(demo_export, tmp_path):
         (tmp_path / script.name).write_text(compacted, encoding="utf-8")
     queries = search_urls(engine, 100, seed=3)
     assert compare(engine, facets, text, queries, scripts=tmp_path) == 100
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 5, 8])
+def test_a_column_of_few_values_holds_several_ids_a_character(count):
+    per = ids_per_character(count)
+    assert per == {1: 6, 2: 6, 3: 3, 4: 3, 5: 2, 8: 2}[count]
+    assert ids_per_character(9) == ids_per_character(64) == 1
+    for size in (1, per, per + 1, 101):
+        ids = [(7 * i + i // 3) % count for i in range(size)]
+        column = facet_column([[i] for i in ids], count)
+        assert column["per"] == per and len(column["ids"]) == -(-size // per)
+        # read back as useColumn does: the lowest digit first
+        base, read = max(count, 2), []
+        for char in column["ids"]:
+            n = ALPHABET.index(char)
+            for _ in range(per):
+                read.append(n % base)
+                n //= base
+        assert read[:size] == ids and not any(read[size:])

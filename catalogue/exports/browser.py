@@ -57,7 +57,7 @@ from ..search import (
     postings,
 )
 
-FORMAT = 2  # bump when the layout of the exported files changes
+FORMAT = 3  # bump when the layout of the exported files changes
 LAZY_VALUES = 100  # a facet with more values than this is a file of its own
 # The size a text shard is filled to before compression (a term with more postings is a
 # shard of its own). Measured over bench/budgets.py's queries, the worst query's shards
@@ -176,16 +176,47 @@ def number_attributes() -> list[str]:
     return list(dict.fromkeys(named))
 
 
-def facet_column(per_entry: list[list[int]]) -> dict:
-    """Each entry's value ids, packed: one id an entry when every entry has exactly one
-    (`single`), else per entry the number of its ids and then the ids as gaps."""
+def facet_column(per_entry: list[list[int]], count: int) -> dict:
+    """Each entry's value ids (of `count` values), packed: one id an entry when every
+    entry has exactly one (`single`), else per entry the number of its ids and then the
+    ids as gaps. A single column of a few values holds `per` ids a character instead
+    (see `digits`): three of delivery's three modes, two of eight fields."""
     if all(len(ids) == 1 for ids in per_entry):
+        per = ids_per_character(count)
+        if per > 1:
+            return {
+                "single": True,
+                "per": per,
+                "ids": digits([ids[0] for ids in per_entry], count, per),
+            }
         return {"single": True, "ids": packed(ids[0] for ids in per_entry)}
     sequence: list[int] = []
     for ids in per_entry:
         sequence.append(len(ids))
         sequence += gaps(sorted(ids))
     return {"single": False, "ids": packed(sequence)}
+
+
+def ids_per_character(count: int) -> int:
+    """How many ids of `count` values one of ALPHABET's 64 characters holds (at most 6)."""
+    per = 1
+    while per < 6 and max(count, 2) ** (per + 1) <= len(ALPHABET):
+        per += 1
+    return per
+
+
+def digits(ids: list[int], count: int, per: int) -> str:
+    """`per` ids a character: each run of `per` ids as one number in base `count`, the
+    first id its lowest digit (the last run filled with 0s). The browser's `useColumn`
+    reads it back."""
+    base = max(count, 2)
+    out = []
+    for start in range(0, len(ids), per):
+        n = 0
+        for i in reversed(ids[start : start + per]):
+            n = n * base + i
+        out.append(ALPHABET[n])
+    return "".join(out)
 
 
 def _named(kind: str, data: dict, files: dict[str, bytes]) -> str:
@@ -221,7 +252,9 @@ def facet_part(
                 lang: {str(i): translations(lang).gettext(text) for i, text in own.items()}
                 for lang in languages
             },
-            **facet_column([[ids[v] for v in engine.values[facet.name][i]] for i in order]),
+            **facet_column(
+                [[ids[v] for v in engine.values[facet.name][i]] for i in order], len(values)
+            ),
             # where a value's browse page (and its feed) is: "" for none
             "slugs": front_coded([slugs.get(v, "") for v in values]),
         }

@@ -231,7 +231,7 @@ export function parseQuery(query) {
 
 // ---- The engine -------------------------------------------------------------------------
 
-const FORMAT = 2; // exports.browser.FORMAT: the layout of the files read here
+const FORMAT = 3; // exports.browser.FORMAT: the layout of the files read here
 
 // exports.browser.ALPHABET: the character of each of packed's 64 digits
 const DIGIT = new Int8Array(128).fill(-1);
@@ -339,11 +339,22 @@ export class SearchEngine {
   /** Read a facet's values and column (see exports.browser.facet_column). */
   useColumn(facet, column) {
     const values = frontDecoded(column.values);
-    const ids = unpacked(column.ids);
     const entries = [];
-    if (column.single) {
-      for (const v of ids) entries.push([v]);
+    if (column.per) {
+      // exports.browser.digits: `per` ids a character, in base (the number of values)
+      const base = Math.max(values.length, 2);
+      for (let i = 0; i < column.ids.length; i++) {
+        let n = DIGIT[column.ids.charCodeAt(i)] ?? -1;
+        if (n < 0) throw new Error(`the search file of ${facet.name} is damaged`);
+        for (let k = 0; k < column.per && entries.length < this.size; k++) {
+          entries.push([n % base]);
+          n = Math.floor(n / base);
+        }
+      }
+    } else if (column.single) {
+      for (const v of unpacked(column.ids)) entries.push([v]);
     } else {
+      const ids = unpacked(column.ids);
       let k = 0;
       while (k < ids.length) {
         const vs = [];
