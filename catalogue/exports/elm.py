@@ -3,6 +3,7 @@ for Europass and the registries that read ELM."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from babel import Locale
@@ -57,6 +58,7 @@ def country(code: str) -> dict | None:
     return concept(AUTHORITY + "country", f"{AUTHORITY}country/{three}", label)
 
 
+@functools.lru_cache(maxsize=4096)  # an organisation's, asked for by each of its entries
 def node_id(kind: str, address: str) -> str:
     """A stable identifier for a node, in the form of Europass's own samples."""
     return f"urn:epass:{kind}:{uuid.uuid5(uuid.NAMESPACE_URL, address)}"

@@ -3,6 +3,7 @@ organisations behind an entry, the kind of credential it awards, and stable iden
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from dataclasses import dataclass
@@ -66,6 +67,7 @@ def credential_type(entry: Credential) -> tuple[str, str] | None:
     return CREDENTIAL_TYPES.get(folded(entry.credential))
 
 
+@functools.lru_cache(maxsize=4096)  # an issuer's, asked for by every page of its entries
 def derived_ctid(address: str) -> str:
     """A CTID that stays the same for the same address on any machine: the bytes of a
     name-based UUID, written as the random (version 4) UUID a CTID is made of."""

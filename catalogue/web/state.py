@@ -80,6 +80,8 @@ class Site:
         self.js_texts: dict[str, dict] = {}  # see js_text
         self.ui_texts: dict[str, Markup] = {}  # see ui_text
         self.urls: dict[tuple, str] = {}  # see page_url
+        self.url_patterns: dict[tuple, str] = {}  # see urls._from_pattern
+        self.plain_arguments: dict[tuple[str, str], bool] = {}  # see urls._plain
         self.page_globals: dict[tuple, dict] = {}  # see page_globals
         self.params: dict[tuple[str, str], str] = {}  # see facet_links
         self.value_html: dict[tuple[str, str], str] = {}  # see facet_items
