@@ -10,7 +10,8 @@ import re
 import pytest
 
 from catalogue.build import export_search
-from catalogue.exports.browser import _number, facet_file, unpacked
+from catalogue.exports.browser import _number, facet_file
+from catalogue.exports.packing import unpacked
 from catalogue.facets import RANGE_FILTERS
 from catalogue.search import RANGES, SORT_FIELDS
 from catalogue.web import MAX_COMPARE

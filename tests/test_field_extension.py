@@ -14,7 +14,7 @@ import shutil
 import pytest
 
 from catalogue.content import load
-from catalogue.exports.browser import unpacked
+from catalogue.exports.packing import unpacked
 from catalogue.fields import FacetSpec, Field, Range, Sort, documents, extra_field
 from catalogue.fields.kinds import CHOICE, NUMBER
 from catalogue.web import create_app

@@ -17,7 +17,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from catalogue.build import compact_script
-from catalogue.exports.browser import ALPHABET, facet_column, ids_per_character, packed, unpacked
+from catalogue.exports.packing import ALPHABET, facet_column, ids_per_character, packed, unpacked
 from catalogue.web import create_app
 
 from .conftest import DEMO, ROOT
