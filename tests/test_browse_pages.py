@@ -228,6 +228,13 @@ def test_no_second_address_and_no_page_past_the_end(client, site):
     assert response.headers["Location"] == "/browse/delivery/online/"
     response = client.get("/fr/browse/delivery/online/page/1/")
     assert response.headers["Location"] == "/fr/browse/delivery/online/"
+    for written in ("02", "002"):  # one address a page
+        response = client.get(f"/browse/delivery/online/page/{written}/")
+        assert response.status_code == 301
+        assert response.headers["Location"] == "/browse/delivery/online/page/2/"
+    assert client.get("/browse/delivery/online/page/01/").headers["Location"] == (
+        "/browse/delivery/online/"
+    )
     for url in [
         f"/browse/delivery/online/page/{pages + 1}/",
         "/browse/delivery/online/page/0/",

@@ -10,6 +10,7 @@ from flask import (
     abort,
     redirect,
     render_template,
+    request,
 )
 from markupsafe import Markup
 
@@ -84,9 +85,11 @@ def browse(facet: str, value: str, n: int = 1):
 
 def browse_page(facet: str, value: str, n: int):
     """/browse/<facet>/<value>/page/<n>/, n from 2: page 1 is the browse page itself,
-    and its address here sends there (never a second address of it; never frozen)."""
-    if n == 1 and value in site().browse.get(facet, {}):
-        return redirect(browse_page_url(facet, value, 1), 301)
+    and its address here sends there, as .../page/02/ sends to .../page/2/ (a page has
+    one address; the others are never frozen)."""
+    written = request.path.rstrip("/").rsplit("/", 1)[-1]
+    if (n == 1 or written != str(n)) and value in site().browse.get(facet, {}):
+        return redirect(browse_page_url(facet, value, n), 301)
     if n < 2:
         abort(404)
     return browse(facet, value, n)
