@@ -237,6 +237,7 @@ def test_no_second_address_and_no_page_past_the_end(client, site):
     )
     for url in [
         f"/browse/delivery/online/page/{pages + 1}/",
+        f"/browse/delivery/online/page/0{pages + 1}/",  # past the end, however written
         "/browse/delivery/online/page/0/",
         "/browse/delivery/online/page/99999999999999999999999999/",
         "/browse/delivery/online/page/-2/",

@@ -87,8 +87,10 @@ def browse_page(facet: str, value: str, n: int):
     """/browse/<facet>/<value>/page/<n>/, n from 2: page 1 is the browse page itself,
     and its address here sends there, as .../page/02/ sends to .../page/2/ (a page has
     one address; the others are never frozen)."""
+    s = site()
+    real = s.browse.get(facet, {}).get(value)
     written = request.path.rstrip("/").rsplit("/", 1)[-1]
-    if (n == 1 or written != str(n)) and value in site().browse.get(facet, {}):
+    if real is not None and (n == 1 or (written != str(n) and n <= page_count(s, facet, real))):
         return redirect(browse_page_url(facet, value, n), 301)
     if n < 2:
         abort(404)
