@@ -15,7 +15,7 @@
 // accent map leaves lowercase ASCII as it is (the tests check all three against Python).
 // Text beyond ASCII analysed before the tables loaded throws, never gives wrong tokens.
 
-import { decodeRanges, inRanges } from "./ranges.js";
+import { beyondAscii, decodeRanges, inRanges } from "./ranges.js";
 
 // whoosh.analysis.filters.STOP_WORDS
 export const STOP_WORDS = new Set([
@@ -35,9 +35,6 @@ for (const c of "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz
 
 let tables = null; // { WORD, CASE_IGNORABLE, CASED, LOWER, ACCENTS } once loaded
 let loading = null;
-
-/** Whether `text` has a character beyond ASCII, which only the tables can analyse. */
-export const beyondAscii = (text) => /[^\x00-\x7f]/.test(text);
 
 /** Load the tables if `text` needs them (at once if it does not, or they are loaded). */
 export function ready(text) {

@@ -14,6 +14,10 @@ export function decodeRanges(text) {
   return out;
 }
 
+/** Whether `text` has a character beyond ASCII: what only the Unicode tables, loaded when
+ * needed (unicode-tables.js, url-tables.js), can read as Python does. */
+export const beyondAscii = (text) => /[^\x00-\x7f]/.test(text);
+
 export function inRanges(bounds, cp) {
   let lo = 0;
   let hi = bounds.length;

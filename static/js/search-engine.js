@@ -10,7 +10,7 @@
 // Whoosh's BM25F, from the postings and stored field lengths Whoosh wrote. The facet part
 // is loaded with the page; the text part (postings) only when a query first has words.
 
-import { decodeRanges, inRanges } from "./ranges.js";
+import { beyondAscii, decodeRanges, inRanges } from "./ranges.js";
 
 const B = 0.75;
 const K1 = 1.2;
@@ -383,7 +383,6 @@ export class SearchEngine {
    */
   async loadNamed(params) {
     if (typeof params === "string") params = parseQuery(params);
-    const beyondAscii = (text) => /[^\x00-\x7f]/.test(text);
     if (!params.pairs || params.pairs.some(([k, v]) => beyondAscii(k) || beyondAscii(v))) {
       await loadUrlTables(); // Python's rules for what `parse` reads there
     }
