@@ -9,6 +9,7 @@ from __future__ import annotations
 import mimetypes
 import warnings
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from unicodedata import normalize
 from urllib.parse import unquote, urlsplit
 
@@ -42,8 +43,14 @@ def write_data_files(freezer: Freezer, items: Iterable[tuple[str, dict]]) -> Ite
                     MimetypeMismatchWarning,
                     stacklevel=2,
                 )
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
-            path.write_bytes(response.get_data())
+            write_file(path, response.get_data(), made)
             yield url
+
+
+def write_file(path: Path, data: bytes, made: set[Path]) -> None:
+    """Write `data` at `path`, making its folder first unless it is in `made` (the folders
+    made so far, which it joins): one mkdir a folder, not one a file."""
+    if path.parent not in made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made.add(path.parent)
+    path.write_bytes(data)

@@ -19,10 +19,11 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from itertools import islice
+from pathlib import Path
 
 from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 
-from .datafiles import DATA_ENDPOINTS, write_data_files
+from .datafiles import DATA_ENDPOINTS, write_data_files, write_file
 
 PARTS_AT_MOST = 4  # a build is mostly rendering: more processes than this gain little
 
@@ -92,13 +93,9 @@ class Share:
             urls = write_data_files(self.freezer, (item for _index, item in self.data))
             for (index, _item), url in zip(self.data, urls, strict=True):
                 yield index, url
-        made = set()
+        made: set[Path] = set()
         for name, data in islice((files or {}).items(), self.part, None, self.parts):
-            path = self.freezer.root / name
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
-            path.write_bytes(data)
+            write_file(self.freezer.root / name, data, made)
 
 
 def freeze_pages(
@@ -148,6 +145,13 @@ def freeze_pages(
     return [url for _index, url in sorted(written)]
 
 
+def _said(exc: BaseException) -> str:
+    """What a process that failed tells its parent: the exception's type and the first
+    line of its message, for the build's one-line error."""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {message}"
+
+
 def _ending(status: int) -> str:
     if os.WIFSIGNALED(status):
         name = signal.Signals(os.WTERMSIG(status)).name
@@ -170,8 +174,7 @@ def _run_part(freezer: Freezer, part: int, parts: int, endpoints: set[str], file
     except OSError as exc:
         pipe.write(json.dumps(["oserror", exc.errno, exc.strerror, exc.filename]) + "\n")
     except BaseException as exc:  # noqa: BLE001 (whatever stops a part is told to the parent)
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        pipe.write(json.dumps(["failed", f"{type(exc).__name__}: {message}"]) + "\n")
+        pipe.write(json.dumps(["failed", _said(exc)]) + "\n")
     finally:
         try:
             pipe.flush()
@@ -244,8 +247,7 @@ def in_child(work: Callable[[], object]) -> Callable[[], object]:
                 try:
                     result = ("done", work())
                 except BaseException as exc:  # noqa: BLE001 (told to the parent)
-                    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-                    result = ("failed", f"{type(exc).__name__}: {message}")
+                    result = ("failed", _said(exc))
                 pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
         finally:
