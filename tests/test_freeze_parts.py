@@ -79,14 +79,18 @@ def test_each_url_goes_to_one_part_once(content, tmp_path):
 
 
 def test_data_files_are_the_servers_answers(content, tmp_path, monkeypatch):
-    """Each entry's JSON, Open Badges, CTDL and ELM files are written without Frozen-Flask:
-    byte for byte what the server answers (the build's own base URL, no site.toml one)."""
+    """Each entry's JSON, Open Badges, CTDL, ELM and calendar files and each browse feed
+    are written without Frozen-Flask: byte for byte what the server answers (the build's
+    own base URL, no site.toml one)."""
     out = tmp_path / "dist"
     urls = build(content, out, 2, monkeypatch)
     client = create_app(content, index_dir=tmp_path / "index").test_client()
     data = [u for u in urls if u.startswith("/api/credentials/")]
     assert len(data) == 4 * 6
-    for url in data:
+    calendars = [u for u in urls if u.endswith("/dates.ics")]
+    feeds = [u for u in urls if u.startswith("/browse/") and u.endswith("/feed.atom")]
+    assert calendars and len(feeds) > 10
+    for url in data + calendars + feeds:
         answer = client.get(url, base_url=BASE)
         assert answer.status_code == 200
         assert (out / url.lstrip("/")).read_bytes() == answer.get_data(), url

@@ -1,8 +1,8 @@
-"""The files a build writes for each entry from its data alone (its JSON, Open Badges,
-CTDL and ELM files): each is what the server answers at its URL, the same view's bytes,
-but written without a request of its own. Through Frozen-Flask each cost a test
-client's request (some 0.4 ms against 0.04 ms for the view itself), and at 10,000
-entries there are 40,000 of them."""
+"""The files a build writes from data alone, with no page around them (each entry's JSON,
+Open Badges, CTDL, ELM and calendar files, each browse page's Atom feed): each is what
+the server answers at its URL, the same view's bytes, but written without a request of
+its own. Through Frozen-Flask each cost a test client's request (some 0.4 ms against
+0.04 ms for a JSON view itself), and at 10,000 entries there are 55,000 of them."""
 
 from __future__ import annotations
 
@@ -16,9 +16,19 @@ from urllib.parse import unquote, urlsplit
 from flask import url_for
 from flask_frozen import Freezer, MimetypeMismatchWarning
 
-# The endpoints whose files are written so: each answers from one entry's data, with no
-# page around it, the same in any request.
-DATA_ENDPOINTS = frozenset({"api_entry", "api_entry_ob3", "api_entry_ctdl", "api_entry_elm"})
+# The endpoints whose files are written so: each answers from its URL's values alone (one
+# entry's data, or one facet value's entries), with no page around it, the same in any
+# request.
+DATA_ENDPOINTS = frozenset(
+    {
+        "api_entry",
+        "api_entry_ob3",
+        "api_entry_ctdl",
+        "api_entry_elm",
+        "entry_calendar",
+        "browse_feed",
+    }
+)
 
 
 def write_data_files(freezer: Freezer, items: Iterable[tuple[str, dict]]) -> Iterator[str]:
