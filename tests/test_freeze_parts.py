@@ -13,6 +13,7 @@ from flask_frozen import Freezer
 from catalogue.build import MARKER, BuildError, freeze
 from catalogue.build.parts import PartFailed, Share, in_child
 from catalogue.web import create_app
+from catalogue.web.state import STATIC_BUILD, StaticBuild
 from catalogue.web.templating import unindent
 
 from .conftest import DATA
@@ -94,6 +95,23 @@ def test_data_files_are_the_servers_answers(content, tmp_path, monkeypatch):
         answer = client.get(url, base_url=BASE)
         assert answer.status_code == 200
         assert (out / url.lstrip("/")).read_bytes() == answer.get_data(), url
+
+
+def test_rows_rendered_beforehand_are_the_pages_own(content, tmp_path, monkeypatch):
+    """The browse rows rendered beside the compare columns, before the parts start, are
+    the rows each browse page would render itself."""
+    app = create_app(content, index_dir=tmp_path / "index")
+    app.config[STATIC_BUILD] = StaticBuild()  # as the build has it
+    rows = freeze_module.render_rows(app, BASE)
+    site = app.extensions["catalogue"]
+    languages = site.catalogue.site.interface_languages
+    assert sorted(rows) == sorted(
+        ("row", e.slug, lang, "/microcredentials", True) for e in site.entries for lang in languages
+    )
+    urls = build(content, tmp_path / "kept", 2, monkeypatch)
+    monkeypatch.setattr(freeze_module, "render_rows", lambda *a: {})
+    assert build(content, tmp_path / "own", 2, monkeypatch) == urls
+    assert files(tmp_path / "own") == files(tmp_path / "kept")
 
 
 def failing_entry(failing, how):

@@ -35,6 +35,7 @@ from .pages import (
     export_search,
     register_generators,
     register_static_routes,
+    render_rows,
 )
 from .parts import PartFailed, freeze_pages, in_child, part_count
 
@@ -154,17 +155,19 @@ def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
         app.config[STATIC_BUILD] = StaticBuild()
         register_static_routes(app)
         data = f"{root_path(base_url)}{SEARCH_DATA}/"
-        # the compare columns are rendered in a process of their own meanwhile
-        compare = (
-            in_child(lambda: export_compare(app, base_url))
-            if parts > 1
-            else lambda: export_compare(app, base_url)
-        )
+
+        # the compare columns and the browse rows are rendered in a process of their own
+        # meanwhile; the parts, forked later, find the rows rendered
+        def pieces():
+            return export_compare(app, base_url), render_rows(app, base_url)
+
+        rendered = in_child(pieces) if parts > 1 else pieces
         search_files = export_search(app, base_url)
         try:
-            columns = compare()
+            columns, rows = rendered()
         except PartFailed as exc:
             raise BuildError(f"{exc}; the folder was left as it was") from None
+        app.extensions["catalogue"].cards.update(rows)
         compare_columns = {}
         for lang, (folder, files) in columns.items():
             if files:

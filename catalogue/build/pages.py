@@ -11,7 +11,7 @@ from flask_frozen import Freezer
 from ..exports.browser import export, fragments
 from ..facets import FACETS
 from ..web import decap
-from ..web.components import render_fragment
+from ..web.components import browse_rows, render_fragment
 from ..web.views.admin import ADMIN_ENDPOINTS
 from ..web.views.browse import page_count
 
@@ -50,6 +50,18 @@ def export_compare(app, base_url: str | None) -> dict[str, tuple[str, dict[str, 
             }
             out[lang] = fragments("compare", columns)
     return out
+
+
+def render_rows(app, base_url: str | None) -> dict[tuple, str]:
+    """Every entry's browse row in each language, as browse_rows keeps them: rendered
+    here once, beside the compare columns, rather than once in each part of the build
+    (each part's browse pages hold nearly every entry)."""
+    site = app.extensions["catalogue"]
+    with app.test_request_context("/", base_url=base_url or "http://localhost/"):
+        for lang in _languages(app):
+            g.lang = lang
+            browse_rows(site.entries)
+    return {key: html for key, html in site.cards.items() if key[0] == "row"}
 
 
 def register_static_routes(app) -> None:
