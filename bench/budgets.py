@@ -53,6 +53,7 @@ import gzip
 import importlib
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -149,6 +150,15 @@ def largest_page(site: Path) -> tuple[int, str]:
     return size, page.relative_to(site).as_posix()
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """User and system CPU seconds of this process and the children it waited for (a
+    build's parts are)."""
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + children.ru_utime, own.ru_stime + children.ru_stime
+
+
 def set_aside(folder: Path) -> None:
     """Move `folder` (if there) into TRASH, removed at the end of the run."""
     if folder.exists():
@@ -175,12 +185,15 @@ def build(count: int) -> Path:
         if what == "nothing cached":
             set_aside(cache)
         os.environ["XDG_CACHE_HOME"] = str(cache)  # where the build keeps them
+        before = cpu_seconds()
         start = time.perf_counter()
         freeze(content, site, BASE_URL)
         seconds = time.perf_counter() - start
+        user, system = (b - a for a, b in zip(before, cpu_seconds(), strict=True))
         print(
             f"freeze, {count:,} entries, {what}: {seconds:.1f} s  (budget {budget:.0f} s: "
-            f"{verdict(seconds <= budget)})",
+            f"{verdict(seconds <= budget)})\n"
+            f"  CPU, every process of the build: {user:.1f} s user, {system:.1f} s system",
             flush=True,
         )
     mb = folder_bytes(site) / 1e6
@@ -190,6 +203,12 @@ def build(count: int) -> Path:
         else ""
     )
     print(f"  output folder: {mb:.0f} MB{note}")
+    registries = sum(
+        f.stat().st_size
+        for pattern in ("api/credentials/*.*.json*", "api/ob3.json", "api/ctdl.json", "api/elm.*")
+        for f in site.glob(pattern)
+    )
+    print(f"  of which Open Badges, CTDL and ELM files: {registries / 1e6:.0f} MB")
     size, page = largest_page(site)
     print(
         f"  largest HTML page: {kb(size)}, {page}  (budget {BUDGET_PAGE_BYTES // 1000} KB: "
