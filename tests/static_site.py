@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import posixpath
 import socket
@@ -381,3 +382,13 @@ def write_search_files(app, folder: Path) -> Path:
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(data)
     return next(folder.glob("facets.*.json"))
+
+
+def card_files(folder: Path) -> list[tuple[Path, str]]:
+    """Each card file in a cards folder of the search files, in entry order, with the card
+    it holds (its phrases put back from the folder's phrase book)."""
+    from catalogue.exports.phrases import PHRASES, expanded
+
+    book = json.loads((folder / PHRASES).read_text(encoding="utf-8"))
+    files = sorted(folder.glob("*.html"), key=lambda p: int(p.stem))
+    return [(file, expanded(file.read_text(encoding="utf-8"), book)) for file in files]

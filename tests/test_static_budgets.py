@@ -69,7 +69,9 @@ def test_a_first_faceted_view_stays_small_and_fetches_no_text(browser, site):
         assert not any(part in name for name in fetched), (part, fetched)
     assert not any(path.endswith(("/analysis.js", "/spelling.js")) for path, _ in loaded)
     assert not any(path.endswith(TABLES) for path, _ in loaded)  # an ASCII URL
-    assert sum(name.startswith("cards-") for name in fetched) == 20
+    cards = [name for name in fetched if name.startswith("cards-")]
+    assert sum(name.endswith(".html") for name in cards) == 20
+    assert sum(name.endswith("/phrases.json") for name in cards) == 1  # their phrase book
 
 
 def test_a_first_text_query_fetches_one_shard_a_word(browser, site):

@@ -25,7 +25,8 @@ are split so that a page fetches only what its request needs:
 - the words "did you mean" picks from (`words.<hash>.json`), loaded when a query finds
   fewer than three entries;
 - one HTML fragment per entry (`cards-<hash>/<n>.html`), the card the server renders,
-  fetched for the entries on the page being shown.
+  fetched for the entries on the page being shown, with the phrases cards share written
+  once beside them (`phrases.json`, see phrases.py).
 
 Lists of whole numbers are written with `packed` (a character or two per number) rather
 than as JSON arrays: a third smaller once gzipped. File and folder names carry a hash of
@@ -57,8 +58,9 @@ from ..search import (
     postings,
 )
 from .packing import facet_column, front_coded, gaps, packed
+from .phrases import PHRASES, book_file, encoded, phrase_book
 
-FORMAT = 3  # bump when the layout of the exported files changes
+FORMAT = 4  # bump when the layout of the exported files changes
 LAZY_VALUES = 100  # a facet with more values than this is a file of its own
 # The size a text shard is filled to before compression (a term with more postings is a
 # shard of its own). Measured over bench/budgets.py's queries, the worst query's shards
@@ -268,15 +270,21 @@ def export(
     text, files = text_part(engine)
     text_name = _named("text", text, files)
     card_dirs = {}
+    order = [engine.entries[i].slug for i in title_order(engine)]
     for lang in languages:
+        # line breaks and indentation between tags mean nothing in a card: leave them out
         cards = {
-            # line breaks and indentation between tags mean nothing in a card: leave them out
-            str(n): re.sub(
+            engine.entries[i].slug: re.sub(
                 r">\s*\n\s*<", "><", render_card(engine.entries[i], lang).strip()
-            ).encode()
-            for n, i in enumerate(title_order(engine))
+            )
+            for i in title_order(engine)
         }
-        card_dir, card_files = fragments("cards", cards)
+        book = phrase_book(cards)
+        card_dir, card_files = fragments(
+            "cards",
+            {str(n): encoded(cards[slug], slug, book).encode() for n, slug in enumerate(order)},
+            also={PHRASES: book_file(book)},
+        )
         files.update(card_files)
         card_dirs[lang] = card_dir + "/"
     facets, columns = facet_part(engine, languages, browse_slugs)
@@ -289,15 +297,17 @@ def export(
 
 
 def fragments(
-    prefix: str, pieces: dict[str, bytes], ext: str = ".html"
+    prefix: str, pieces: dict[str, bytes], ext: str = ".html", also: dict[str, bytes] | None = None
 ) -> tuple[str, dict[str, bytes]]:
-    """Pieces as files `<prefix>-<hash>/<name><ext>`; the folder is named by a hash of
-    them all, so a change to any one renames it. Returns the folder and the files."""
+    """Pieces as files `<prefix>-<hash>/<name><ext>`, and the files `also` names in full
+    beside them; the folder is named by a hash of them all, so a change to any one
+    renames it. Returns the folder and the files."""
+    named = {f"{name}{ext}": piece for name, piece in pieces.items()} | (also or {})
     digest = hashlib.sha256()
-    for name, piece in pieces.items():
+    for name, piece in named.items():
         digest.update(name.encode() + b"\0" + len(piece).to_bytes(8, "little") + piece)
     folder = f"{prefix}-{digest.hexdigest()[:12]}"
-    return folder, {f"{folder}/{name}{ext}": piece for name, piece in pieces.items()}
+    return folder, {f"{folder}/{name}": piece for name, piece in named.items()}
 
 
 def facet_file(files: dict[str, bytes]) -> str:

@@ -26,10 +26,8 @@ function link(href, text) {
 
 /** The embed's item for entry `i`, from its search card. */
 async function item(engine, i) {
-  const response = await fetch(engine.cardUrl(i));
-  if (!response.ok) throw new Error(`card ${i}: HTTP ${response.status}`);
   const template = document.createElement("template");
-  template.innerHTML = await response.text(); // our own build's markup, escaped when rendered
+  template.innerHTML = await engine.card(i); // our own build's markup, escaped when rendered
   const card = template.content.querySelector(".card");
   const article = card.querySelector("article");
   const title = card.querySelector(".card-title a");

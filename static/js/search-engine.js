@@ -231,7 +231,7 @@ export function parseQuery(query) {
 
 // ---- The engine -------------------------------------------------------------------------
 
-const FORMAT = 3; // exports.browser.FORMAT: the layout of the files read here
+const FORMAT = 4; // exports.browser.FORMAT: the layout of the files read here
 
 // exports.browser.ALPHABET: the character of each of packed's 64 digits
 const DIGIT = new Int8Array(128).fill(-1);
@@ -261,6 +261,32 @@ function compareCodePoints(a, b) {
   const y = Array.from(b, (c) => c.codePointAt(0));
   for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
   return x.length - y.length;
+}
+
+// exports.phrases: a card file is the entry's slug, SLUG, then the card with a code
+// character for each phrase of its folder's phrase book (and SLUG for the slug); a file
+// that starts with "<" is the card as it is.
+const SLUG = "\x01";
+
+/** The place in the phrase book of character code `c`, or -1 for a character of the card's own. */
+function phraseIndex(c) {
+  if (c >= 0xe000 && c <= 0xf8ff) return 25 + c - 0xe000;
+  if (c >= 14 && c < 32) return c - 7;
+  return c >= 2 && c < 9 ? c - 2 : -1;
+}
+
+/** exports.phrases.expanded: the card a card file holds, with `book` its phrase book. */
+export function expanded(text, book) {
+  if (text.startsWith("<")) return text;
+  const cut = text.indexOf(SLUG);
+  if (cut < 0) throw new Error("a card file is damaged");
+  let card = "";
+  for (let i = cut + 1; i < text.length; i++) {
+    const n = phraseIndex(text.charCodeAt(i));
+    if (n >= book.length) throw new Error("a card file is damaged");
+    card += n < 0 ? text[i] : book[n];
+  }
+  return card.replaceAll(SLUG, text.slice(0, cut));
 }
 
 export class SearchEngine {
@@ -321,9 +347,20 @@ export class SearchEngine {
     return new SearchEngine(await fetchJson(base), base, fetchJson, lang);
   }
 
-  /** The URL of entry `i`'s card fragment, in the engine's language. */
+  /** The URL of entry `i`'s card file, in the engine's language. */
   cardUrl(i) {
     return new URL(`${this.data.cards[this.lang]}${i}.html`, this.base);
+  }
+
+  /** Entry `i`'s card, the HTML the server renders, in the engine's language: its file
+   * with the phrases of the phrase book beside it (fetched once) put back. */
+  async card(i) {
+    const [book, response] = await Promise.all([
+      this.fetchFile(`${this.data.cards[this.lang]}phrases.json`),
+      fetch(this.cardUrl(i)),
+    ]);
+    if (!response.ok) throw new Error(`card ${i}: HTTP ${response.status}`);
+    return expanded(await response.text(), book);
   }
 
   /** The data of a file beside the facet part, fetched once. */

@@ -219,10 +219,7 @@ function compareTick(li) {
 
 function card(entry, terms) {
   if (!cards.has(entry)) {
-    const loading = fetch(engine.cardUrl(entry)).then((r) => {
-      if (!r.ok) throw new Error(`card ${entry}: HTTP ${r.status}`);
-      return r.text();
-    });
+    const loading = engine.card(entry);
     loading.catch(() => cards.delete(entry)); // try again next time
     cards.set(entry, loading);
   }
