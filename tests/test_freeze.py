@@ -205,6 +205,23 @@ def test_search_files_carry_content_hashes(built, demo_catalogue):
     assert part["size"] == len(published)
 
 
+def test_a_relative_out_folder_is_the_working_folders(tmp_path, monkeypatch):
+    """`--out dist`, as the README has it: the site goes into ./dist, and nothing into
+    the package (Frozen-Flask reads a relative destination from the app's folder)."""
+    package = ROOT / "catalogue" / "web"
+    before = sorted(package.iterdir())
+    monkeypatch.chdir(tmp_path)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--content", str(DATA / "search"),
+         "--out", "dist", "--base-url", BASE],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "dist" / "index.html").is_file()
+    assert (tmp_path / "dist" / "search" / "index.html").is_file()
+    assert sorted(package.iterdir()) == before
+
+
 def test_shipped_scripts_are_compacted_but_complete(built):
     out, _ = built
     for source in (ROOT / "static" / "js").glob("*.js"):

@@ -80,7 +80,8 @@ def freeze(
     half-written site where the last good one was. A second build into the same folder
     while one runs is refused.
     """
-    out = Path(out)
+    # absolute: Frozen-Flask reads a relative destination from the app's own folder
+    out = Path(out).absolute()
     _check_destination(out)
     base_url = base_url or load_site(Path(content_dir), []).base_url or None
     if base_url and urlsplit(base_url).scheme not in ("http", "https"):
