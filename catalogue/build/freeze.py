@@ -199,7 +199,8 @@ def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
             *(scratch / "static").glob("js/*.js"),
             *(scratch / "static").glob("css/*.css"),
         ]:
-            script.write_text(compact_script(script.read_text(encoding="utf-8")), "utf-8")
+            compacted = compact_script(script.read_text("utf-8"), script.suffix == ".css")
+            script.write_text(compacted, "utf-8")
         (scratch / MARKER).write_text("Built by `catalogue build`; safe to replace.\n")
         with app.test_request_context("/"):
             policies = {"admin/": admin_csp()} if cms.backend else {}

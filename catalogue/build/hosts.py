@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import rcssmin
+import rjsmin
+
 from ..web.security import SECURITY_HEADERS, headers_for
 
 
@@ -13,23 +16,12 @@ def root_path(base_url: str | None) -> str:
     return urlsplit(base_url or "/").path.rstrip("/") + "/"
 
 
-def compact_script(source: str) -> str:
-    """Leave out a script's or stylesheet's comment lines, blank lines and indentation:
-    about a quarter of what a visitor downloads for the search page. Safe for this
-    project's files, which keep every string on one line and every comment on lines of its
-    own (or after code, where it stays); the browser tests run the compacted files."""
-    out = []
-    in_block = False
-    for line in source.splitlines():
-        text = line.strip()
-        if in_block or text.startswith("/*"):
-            in_block = "*/" not in text
-            rest = "" if in_block else text.split("*/", 1)[1].strip()
-            if rest:  # code after a comment that ends on this line
-                out.append(rest)
-        elif text and not text.startswith("//"):
-            out.append(text)
-    return "\n".join(out) + "\n"
+def compact_script(source: str, stylesheet: bool = False) -> str:
+    """A script (or stylesheet) without its comments and the spaces and line breaks that
+    mean nothing, by rJSmin (rCSSmin): about a third of what a visitor downloads for the
+    search page. rJSmin reads a template literal only where it is not inside another's
+    `${...}` (a test keeps the scripts so). The browser tests run the compacted files."""
+    return rcssmin.cssmin(source) if stylesheet else rjsmin.jsmin(source)
 
 
 def write_header_configs(out: Path, prefix: str, policies: dict[str, str] | None = None) -> None:

@@ -110,7 +110,7 @@ const attribute = (s) =>
 function snippet(pairs) {
   const src = new URL(code.dataset.embed, location.href);
   const query = urlencode(pairs);
-  const address = `${src.origin}${src.pathname}${query ? `?${query}` : ""}`;
+  const address = src.origin + src.pathname + (query ? `?${query}` : "");
   return (
     `<iframe src="${attribute(address)}" title="${attribute(code.dataset.title)}" ` +
     `width="100%" height="${code.dataset.height}" loading="lazy"></iframe>`

@@ -288,7 +288,7 @@ async function render(query, { focus = null } = {}) {
   root.dataset.rendered = String(id); // the page is the script's now (tests wait for this)
   showFeed(feed);
 
-  document.title = `${request.q ? `${request.q} – ` : ""}${T.title} – ${T.siteName}`;
+  document.title = (request.q ? `${request.q} – ` : "") + `${T.title} – ${T.siteName}`;
   syncForm(request);
   const effective = engine.effectiveSort(request);
   sortSelect.toggleAttribute("data-implicit", !request.sort);
