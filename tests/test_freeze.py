@@ -205,6 +205,18 @@ def test_search_files_carry_content_hashes(built, demo_catalogue):
     assert part["size"] == len(published)
 
 
+def test_the_static_search_page_describes_no_results_it_may_not_show(built):
+    """The frozen search page answers every search in the browser, so a schema.org list
+    of the first results would describe another search than the one shown."""
+    out, _ = built
+    for page in ("search/index.html", "fr/search/index.html"):
+        html = (out / page).read_text()
+        assert "application/ld+json" not in html and 'name="robots" content="noindex' in html
+    assert (
+        "application/ld+json" in (out / "browse" / "delivery" / "online" / "index.html").read_text()
+    )
+
+
 def test_a_relative_out_folder_is_the_working_folders(tmp_path, monkeypatch):
     """`--out dist`, as the README has it: the site goes into ./dist, and nothing into
     the package (Frozen-Flask reads a relative destination from the app's folder)."""
