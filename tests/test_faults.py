@@ -69,8 +69,12 @@ def catalogue_server(tmp_path):
     env = {**os.environ, "CATALOGUE_CONTENT": str(content), "CATALOGUE_INDEX_DIR": str(index)}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     base = f"http://127.0.0.1:{port}/"
+    # --preload, as docs/production.md has it: both workers are forked with the catalogue
+    # loaded. Without it, a worker still loading when the test adds its first entry read
+    # the content with that entry and served 401 entries before any rebuild had run.
     proc = start_server(
-        [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "catalogue.wsgi:app"],
+        [str(gunicorn), "--preload", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "catalogue.wsgi:app"],
         base, env,
     )  # fmt: skip
     yield content, index, base
