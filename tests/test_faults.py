@@ -70,8 +70,9 @@ def catalogue_server(tmp_path):
     gunicorn = Path(sys.executable).with_name("gunicorn")
     base = f"http://127.0.0.1:{port}/"
     # --preload, as docs/production.md has it: both workers are forked with the catalogue
-    # loaded. Without it, a worker still loading when the test adds its first entry read
-    # the content with that entry and served 401 entries before any rebuild had run.
+    # loaded. Without it, a worker still loading when the test added its first entry
+    # indexed the content with it and named that index, as any start does, before the
+    # test read the pointer it compares against.
     proc = start_server(
         [str(gunicorn), "--preload", "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "catalogue.wsgi:app"],
