@@ -3,6 +3,7 @@ build has, and the browser's search and compare files rendered as the pages rend
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from flask import Response, g, render_template, url_for
@@ -36,19 +37,26 @@ def export_search(app, base_url: str | None) -> dict[str, bytes]:
         return export(engine, card, _languages(app), app.extensions["catalogue"].browse_slug)
 
 
+def _each_language(app, base_url: str | None) -> Iterator[str]:
+    """Each interface language in turn, in a request on the build's base URL that is in
+    that language: for rendering pieces of pages as the pages render them."""
+    with app.test_request_context("/", base_url=base_url or "http://localhost/"):
+        for lang in _languages(app):
+            g.lang = lang
+            yield lang
+
+
 def export_compare(app, base_url: str | None) -> dict[str, tuple[str, dict[str, bytes]]]:
     """Each entry's column of the comparison table in each language, for the static
     compare page (static/js/compare.js): by language, the folder they go in and the files."""
     site = app.extensions["catalogue"]
     out = {}
-    with app.test_request_context("/", base_url=base_url or "http://localhost/"):
-        for lang in _languages(app):
-            g.lang = lang
-            columns = {
-                e.slug: render_fragment("_compare_column.html", e=e).strip().encode()
-                for e in site.entries
-            }
-            out[lang] = fragments("compare", columns)
+    for lang in _each_language(app, base_url):
+        columns = {
+            e.slug: render_fragment("_compare_column.html", e=e).strip().encode()
+            for e in site.entries
+        }
+        out[lang] = fragments("compare", columns)
     return out
 
 
@@ -57,10 +65,8 @@ def render_rows(app, base_url: str | None) -> dict[tuple, str]:
     here once, beside the compare columns, rather than once in each part of the build
     (each part's browse pages hold nearly every entry)."""
     site = app.extensions["catalogue"]
-    with app.test_request_context("/", base_url=base_url or "http://localhost/"):
-        for lang in _languages(app):
-            g.lang = lang
-            browse_rows(site.entries)
+    for _lang in _each_language(app, base_url):
+        browse_rows(site.entries)
     return {key: html for key, html in site.cards.items() if key[0] == "row"}
 
 
