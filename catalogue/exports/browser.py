@@ -270,19 +270,17 @@ def export(
     text, files = text_part(engine)
     text_name = _named("text", text, files)
     card_dirs = {}
-    order = [engine.entries[i].slug for i in title_order(engine)]
+    ranked = [engine.entries[i] for i in title_order(engine)]
     for lang in languages:
         # line breaks and indentation between tags mean nothing in a card: leave them out
-        cards = {
-            engine.entries[i].slug: re.sub(
-                r">\s*\n\s*<", "><", render_card(engine.entries[i], lang).strip()
-            )
-            for i in title_order(engine)
-        }
+        cards = {e.slug: re.sub(r">\s*\n\s*<", "><", render_card(e, lang).strip()) for e in ranked}
         book = phrase_book(cards)
         card_dir, card_files = fragments(
             "cards",
-            {str(n): encoded(cards[slug], slug, book).encode() for n, slug in enumerate(order)},
+            {
+                str(n): encoded(html, slug, book).encode()
+                for n, (slug, html) in enumerate(cards.items())
+            },
             also={PHRASES: book_file(book)},
         )
         files.update(card_files)

@@ -24,10 +24,12 @@ PHRASES = "phrases.json"  # the phrase book's name in the cards' folder
 SLUG = "\x01"
 # A phrase's code: the control characters that are not line breaks or tabs first (one
 # byte each), then the private use area.
-CODES = [chr(c) for c in (*range(2, 9), *range(14, 32))] + [chr(c) for c in range(0xE000, 0xF900)]
+_CONTROLS = [chr(c) for c in (*range(2, 9), *range(14, 32))]
+CODES = _CONTROLS + [chr(c) for c in range(0xE000, 0xF900)]
 COMMON = 10  # a phrase is kept when a tenth of the cards or more hold it (two at least)
 _RUNS = re.compile(r"((?:<[^>]*>)+)")
-_CODED = re.compile(f"[{SLUG}{re.escape(''.join(CODES[:25]))}\ue000-\uf8ff]")
+_CODED = re.compile(f"[{SLUG}{re.escape(''.join(_CONTROLS))}\ue000-\uf8ff]")
+_PLACE = {code: n for n, code in enumerate(CODES)}
 
 
 def _runs(html: str, slug: str) -> list[str]:
@@ -59,8 +61,7 @@ def expanded(text: str, book: list[str]) -> str:
     if text.startswith("<"):
         return text
     slug, _, body = text.partition(SLUG)
-    index = {code: n for n, code in enumerate(CODES)}
-    return "".join(book[index[c]] if c in index else c for c in body).replace(SLUG, slug)
+    return "".join(book[_PLACE[c]] if c in _PLACE else c for c in body).replace(SLUG, slug)
 
 
 def book_file(book: list[str]) -> bytes:
