@@ -306,6 +306,12 @@ class LanguageLink(NamedTuple):
     url: str
 
 
+def total_span(total: int) -> Markup:
+    """The result count as a results page shows it: grouped for the interface language,
+    its number in `data-total` for scripts and tests (in both modes)."""
+    return Markup('<span data-total="%d">%s</span>') % (total, local_formats().count(total))
+
+
 def results_item_list(results: SearchResults, page_size: int = PAGE_SIZE) -> Markup:
     """A page of results (of `page_size` entries a page) as a schema.org ItemList,
     entries at their pages in the page's language."""

@@ -12,7 +12,6 @@ from flask import (
     render_template,
     request,
 )
-from markupsafe import Markup
 
 from ...facets import FACETS_BY_NAME
 from ...search import (
@@ -22,8 +21,8 @@ from ..components import (
     browse_rows,
     related_facets,
     results_item_list,
+    total_span,
 )
-from ..language import local_formats
 from ..state import Site, site
 from ..urls import browse_page_url, search_url
 
@@ -77,8 +76,7 @@ def browse(facet: str, value: str, n: int = 1):
         rows=browse_rows(results.entries),
         page_href=lambda page: browse_page_url(facet, value, page),
         search_link=search_url(SearchRequest(filters={facet: [real]}).args()),
-        total_span=Markup('<span data-total="%d">%s</span>')
-        % (total, local_formats().count(total)),
+        total_span=total_span(total),
         item_list=results_item_list(results, BROWSE_PAGE_SIZE),
     )
 

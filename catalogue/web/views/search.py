@@ -20,8 +20,8 @@ from ..components import (
     chips,
     results_item_list,
     static_build,
+    total_span,
 )
-from ..language import local_formats
 from ..state import site, static_settings
 from ..urls import browse_url, facet_links, search_url
 
@@ -65,8 +65,7 @@ def search():
         search_url=search_url,
         terms=set(req.terms),
         search_index=static_settings().search_index if static_build() else None,
-        total_span=Markup('<span data-total="%d">%s</span>')
-        % (results.total, local_formats().count(results.total)),
+        total_span=total_span(results.total),
         item_list=results_item_list(results),
         suggestion_link=Markup('<a href="%s">%s</a>')
         % (search_url(req.args(q=results.suggestion, page=1)), results.suggestion)
