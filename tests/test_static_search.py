@@ -336,7 +336,11 @@ def test_without_javascript_the_page_lists_entries_and_links_to_browse(browser, 
     page = context.new_page()
     page.goto(f"{demo_site}search/?q=care")
     assert page.locator("#search-form").is_hidden()
-    assert page.locator(".results-body .card").count() == 20
+    # the first page of every entry, in the browse pages' lean rows, each linking its page
+    rows = page.locator(".results-body .rows > li")
+    assert rows.count() == 20
+    assert rows.first.locator("a").get_attribute("href").startswith(f"{PREFIX}credentials/")
+    assert page.locator(".results-body .card").count() == 0
     hrefs = page.eval_on_selector_all(".facets a", "links => links.map(a => a.pathname)")
     assert hrefs and all(h.startswith(f"{PREFIX}browse/") for h in hrefs)
     context.close()
