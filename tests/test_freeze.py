@@ -235,11 +235,17 @@ def test_a_relative_out_folder_is_the_working_folders(tmp_path, monkeypatch):
 
 
 def test_shipped_scripts_are_compacted_but_complete(built):
+    from catalogue.build.scripts import JOINED
+
     out, _ = built
-    for source in (ROOT / "static" / "js").glob("*.js"):
+    js = ROOT / "static" / "js"
+    for source in js.glob("*.js"):
         shipped = (out / "static" / "js" / source.name).read_text()
         assert "\n//" not in shipped and not shipped.startswith("//")
-        assert len(shipped) < len(source.read_text())
+        whole = sum(
+            len((js / name).read_text()) for name in (source.name, JOINED.get(source.name)) if name
+        )
+        assert len(shipped) < whole
         exports = re.findall(r"^export (?:function|const|class) (\w+)", source.read_text(), re.M)
         for name in exports:
             assert re.search(rf"(^|[;}}])export (?:function|const|class) {name}\b", shipped, re.M)
@@ -304,3 +310,34 @@ def test_compacting_keeps_code_strings_and_templates_and_drops_comments():
     assert (
         compact_script(css, stylesheet=True) == ".b{color:red}@media (min-width:40em){.c{margin:0}}"
     )
+
+
+def test_the_search_page_ships_its_engine_joined_to_its_interface(built, tmp_path):
+    """search-ui.js (and embed.js) come with search-engine.js's text in place of their
+    import of it; each still parses as a module, and the engine still ships alone."""
+    out, _ = built
+    js = out / "static" / "js"
+    engine = (js / "search-engine.js").read_text()
+    for name in ("search-ui.js", "embed.js"):
+        shipped = (js / name).read_text()
+        assert '"./search-engine.js"' not in shipped
+        assert "class SearchEngine{" in shipped
+        module = tmp_path / f"{name}.mjs"
+        module.write_text(shipped)
+        check = subprocess.run(["node", "--check", str(module)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
+    assert "export class SearchEngine{" in engine
+
+
+def test_a_module_is_joined_only_where_it_runs_as_two_would():
+    from catalogue.build.scripts import joined
+
+    dependency = "import { x } from './x.js';\nconst hidden = 1;\nexport function f() {}\n"
+    module = 'import { f } from "./dep.js";\nconst mine = 2;\nf(mine);\n'
+    assert joined(module, dependency, "dep.js") == dependency + "const mine = 2;\nf(mine);\n"
+    # a name both declare, a renamed import, a name not exported, the module's own address
+    assert joined(module.replace("mine", "hidden"), dependency, "dep.js") is None
+    assert joined(module.replace("{ f }", "{ f as g }"), dependency, "dep.js") is None
+    assert joined(module.replace("{ f }", "{ f, hidden }"), dependency, "dep.js") is None
+    assert joined(module, dependency + "new URL('a', import.meta.url);\n", "dep.js") is None
+    assert joined(module, dependency, "other.js") is None

@@ -28,7 +28,7 @@ from ..web.language import url_lang
 from ..web.security import embed_policy
 from ..web.state import STATIC_BUILD, StaticBuild
 from ..web.views.admin import admin_csp
-from .hosts import compact_script, root_path, write_header_configs
+from .hosts import root_path, write_header_configs
 from .pages import (
     check_endpoints,
     export_compare,
@@ -38,6 +38,7 @@ from .pages import (
     render_rows,
 )
 from .parts import PartFailed, freeze_pages, in_child, part_count
+from .scripts import ship_scripts
 
 # Frozen-Flask checks each page's type against its file name; not every system's
 # mimetypes knows .atom, .jsonld and .yml (the editor's config.yml).
@@ -195,12 +196,7 @@ def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
             raise BuildError(f"{exc}; the folder was left as it was") from None
         check_endpoints(app, frozen)
         urls.extend(f"/{SEARCH_DATA}/{name}" for name in search_files)
-        for script in [
-            *(scratch / "static").glob("js/*.js"),
-            *(scratch / "static").glob("css/*.css"),
-        ]:
-            compacted = compact_script(script.read_text("utf-8"), script.suffix == ".css")
-            script.write_text(compacted, "utf-8")
+        ship_scripts(scratch / "static")
         (scratch / MARKER).write_text("Built by `catalogue build`; safe to replace.\n")
         with app.test_request_context("/"):
             policies = {"admin/": admin_csp()} if cms.backend else {}

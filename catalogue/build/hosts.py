@@ -1,12 +1,9 @@
-"""The files static hosts read beside the pages: headers, the 404 page, compact scripts."""
+"""The files static hosts read beside the pages: headers and the 404 page."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import urlsplit
-
-import rcssmin
-import rjsmin
 
 from ..web.security import SECURITY_HEADERS, headers_for
 
@@ -14,14 +11,6 @@ from ..web.security import SECURITY_HEADERS, headers_for
 def root_path(base_url: str | None) -> str:
     """The path the site lives under, with a slash at each end: "/" or "/micro/"."""
     return urlsplit(base_url or "/").path.rstrip("/") + "/"
-
-
-def compact_script(source: str, stylesheet: bool = False) -> str:
-    """A script (or stylesheet) without its comments and the spaces and line breaks that
-    mean nothing, by rJSmin (rCSSmin): about a third of what a visitor downloads for the
-    search page. rJSmin reads a template literal only where it is not inside another's
-    `${...}` (a test keeps the scripts so). The browser tests run the compacted files."""
-    return rcssmin.cssmin(source) if stylesheet else rjsmin.jsmin(source)
 
 
 def write_header_configs(out: Path, prefix: str, policies: dict[str, str] | None = None) -> None:
