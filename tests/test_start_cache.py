@@ -317,3 +317,60 @@ def test_parsing_on_two_cores_gives_what_one_core_gives(content):
     result = json.loads(run.stdout)
     assert result["forked"] == [1] and result["entries"] > 50
     assert result["same"] and result["lines"] and result["problems"] and result["died"]
+
+
+INDEX_LATER = """
+import json, os, sys
+from pathlib import Path
+from catalogue.content import load
+from catalogue.search import SearchEngine, indexfiles
+content, scratch = sys.argv[1], Path(sys.argv[2])
+entries = load(content).entries
+owner, forks = os.getpid(), []
+real_fork, real_build = os.fork, indexfiles.build_index
+os.fork = lambda: forks.append(1) or real_fork()
+later = SearchEngine(entries, scratch / "later", later=True)
+# a process forked meanwhile (not the builder's parent) finds or builds the same index
+pid = real_fork()
+if pid == 0:
+    os._exit(0 if later.folder.name == indexfiles.fingerprint(entries) else 1)
+other = os.waitpid(pid, 0)[1] == 0
+now = SearchEngine(entries, scratch / "now")
+def failing(entries, root):  # the builder dies: the parent builds it
+    if os.getpid() != owner:
+        raise RuntimeError("killed")
+    return real_build(entries, root)
+indexfiles.build_index = failing
+died = SearchEngine(entries, scratch / "died", later=True)
+queries = ["care", "data safety", "plan", "wound", "install electrical"]
+answers = lambda engine: [
+    [e.slug for e in engine.answer({"q": q}).entries] for q in queries
+]
+print(json.dumps({
+    "forks": len(forks),
+    "other": other,
+    "same": answers(later) == answers(now) == answers(died),
+    "found": sum(len(a) for a in answers(now)),
+    "vocabulary": later.vocabulary == now.vocabulary == died.vocabulary,
+    "again": SearchEngine(entries, scratch / "later", later=True).folder == later.folder,
+}))
+"""
+
+
+def test_an_index_built_in_a_child_is_the_index_built_here(tmp_path):
+    """The static build's index, begun in a forked child (SearchEngine's `later`), answers
+    as one built in the process; a child that dies is made up for, and an index already
+    built is not begun again (two children forked in all, none for the third engine)."""
+    run = subprocess.run(
+        [sys.executable, "-c", INDEX_LATER, str(DEMO), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    result = json.loads(run.stdout)
+    assert result == {
+        "forks": 2, "other": True, "same": True, "found": result["found"],
+        "vocabulary": True, "again": True,
+    }  # fmt: skip
+    assert result["found"] > 10

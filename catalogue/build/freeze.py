@@ -137,8 +137,10 @@ def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
         try:
             # The search index and the entries read are kept where `catalogue serve` keeps
             # them (keyed by content, never stale): a build after a build, or after a
-            # serve, of the same entries reads and indexes nothing again.
-            app = create_app(content_dir, theme=theme)
+            # serve, of the same entries reads and indexes nothing again. An index to
+            # build is built on a core of its own while the cards, compare columns and
+            # browse rows are rendered (export_search asks for it last).
+            app = create_app(content_dir, theme=theme, index_later=True)
         except ThemeError as exc:
             raise BuildError(str(exc)) from None
         cms = app.extensions["catalogue"].catalogue.site.cms
@@ -159,11 +161,12 @@ def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
         data = f"{root_path(base_url)}{SEARCH_DATA}/"
 
         # the compare columns and the browse rows are rendered in a process of their own
-        # meanwhile; the parts, forked later, find the rows rendered
+        # meanwhile; the parts, forked later, find the rows rendered. That process gives
+        # way to the index build, if one runs: the build waits for the index, not them.
         def pieces():
             return export_compare(app, base_url), render_rows(app, base_url)
 
-        rendered = in_child(pieces) if parts > 1 else pieces
+        rendered = in_child(pieces, nice=10) if parts > 1 else pieces
         search_files = export_search(app, base_url)
         try:
             columns, rows = rendered()

@@ -243,10 +243,12 @@ def _stop_others(children: dict, failed: int) -> None:
                 os.kill(pid, signal.SIGTERM)
 
 
-def in_child(work: Callable[[], object]) -> Callable[[], object]:
+def in_child(work: Callable[[], object], nice: int = 0) -> Callable[[], object]:
     """Start `work` in a forked copy of this process, on a core of its own while this one
     goes on; return the function that waits for it and returns what it returned (which
-    must pickle), or raises PartFailed saying how it failed. Wait for it exactly once."""
+    must pickle), or raises PartFailed saying how it failed. Wait for it exactly once.
+    `nice` lowers the child's priority by that much: for work that may wait while more
+    processes than cores run, and others are on the way to what the build waits for."""
     sys.stdout.flush()
     sys.stderr.flush()
     read, write = os.pipe()
@@ -255,6 +257,8 @@ def in_child(work: Callable[[], object]) -> Callable[[], object]:
         os.close(read)
         code = 1
         try:
+            if nice:
+                os.nice(nice)
             with os.fdopen(write, "wb") as pipe:
                 try:
                     result = ("done", work())

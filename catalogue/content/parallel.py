@@ -27,7 +27,7 @@ Parsed = tuple[Credential | None, list[ContentError]]
 
 def parse_files(jobs: list[tuple[Path, bytes | None]], site: Site) -> list[Parsed]:
     """`parse_file` of each (file, its bytes) in `jobs`, in order."""
-    if len(jobs) < WORTH_IT or not _can_fork():
+    if len(jobs) < WORTH_IT or not can_fork():
         return [parse_file(file, site, raw) for file, raw in jobs]
     middle = len(jobs) // 2
     theirs = _fork(lambda: [parse_file(file, site, raw) for file, raw in jobs[middle:]])
@@ -38,7 +38,10 @@ def parse_files(jobs: list[tuple[Path, bytes | None]], site: Site) -> list[Parse
     return mine + rest
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
+    """Whether work may go to a forked child: on a machine of more than one core, from a
+    process with one thread (a fork copies no other thread, and a lock one of them held
+    would stay held in the child)."""
     return (
         hasattr(os, "fork")
         and (os.cpu_count() or 1) > 1

@@ -267,8 +267,7 @@ def export(
     part names every other file (the text part names its shards), so the page needs to
     know only the facet part's name (see `facet_file`).
     """
-    text, files = text_part(engine)
-    text_name = _named("text", text, files)
+    files: dict[str, bytes] = {}
     card_dirs = {}
     ranked = [engine.entries[i] for i in title_order(engine)]
     for lang in languages:
@@ -285,6 +284,10 @@ def export(
         )
         files.update(card_files)
         card_dirs[lang] = card_dir + "/"
+    # last, as the engine's index may still be building (see SearchEngine's `later`)
+    text, text_files = text_part(engine)
+    files.update(text_files)
+    text_name = _named("text", text, files)
     facets, columns = facet_part(engine, languages, browse_slugs)
     files.update(columns)
     facets["languages"] = list(languages)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Mapping
+from functools import cached_property
 from itertools import islice
 from operator import neg
 from pathlib import Path
@@ -15,7 +16,7 @@ from ..facets import FACETS, RANGES, SORT_FIELDS
 from ..model import Credential
 from .bitsets import bits_of, flags_of, inverse, members, ranks
 from .counting import FacetColumns
-from .indexfiles import build_index, stored_vocabulary
+from .indexfiles import build_index, index_later, stored_vocabulary
 from .request import PAGE_SIZE, SearchRequest, SearchResults, parse_request
 from .scoring import TermScores
 from .spelling import Spelling
@@ -24,16 +25,26 @@ from .spelling import Spelling
 class SearchEngine:
     """Answers search requests over a fixed list of entries and their Whoosh index."""
 
-    def __init__(self, entries: list[Credential], index_root: Path, folder: Path | None = None):
+    def __init__(
+        self,
+        entries: list[Credential],
+        index_root: Path,
+        folder: Path | None = None,
+        later: bool = False,
+    ):
         """Search `entries`, with the index of them under `index_root` (built if need be),
-        or in `folder` when given (an index `update_index` made)."""
+        or in `folder` when given (an index `update_index` made). With `later`, an index
+        to build is built in a child process meanwhile (see `index_later`); the text
+        search waits for it when first asked, the facets and sorts do not."""
         self.entries = entries
         self.size = len(entries)
         self.all = (1 << self.size) - 1
-        self.folder = folder or build_index(entries, index_root)
-        self.text = TermScores(self.folder, [e.slug for e in entries])
+        if folder is None and later:
+            self._folder = index_later(entries, index_root)
+        else:
+            folder = folder or build_index(entries, index_root)
+            self._folder = lambda: folder
         self.columns = FacetColumns(entries)
-        self.spelling = Spelling(entries, stored_vocabulary(self.folder))
         self.title_rank = ranks(entries, lambda e: (sort_key(e.title), e.slug))
         # Every sort but relevance is a fixed order: rank each entry once, ties by title.
         self.sort_ranks = {"title": self.title_rank}
@@ -52,6 +63,19 @@ class SearchEngine:
         sign = -1 if descending else 1
         rank = self.title_rank
         return lambda i: (numbers[i] is None, sign * (numbers[i] or 0), rank[i])
+
+    @cached_property
+    def folder(self) -> Path:
+        """The index's folder: once it is built."""
+        return self._folder()
+
+    @cached_property
+    def text(self) -> TermScores:
+        return TermScores(self.folder, [e.slug for e in self.entries])
+
+    @cached_property
+    def spelling(self) -> Spelling:
+        return Spelling(self.entries, stored_vocabulary(self.folder))
 
     # What other layers read: the facet columns, the vocabulary, the Whoosh index.
     @property
@@ -75,7 +99,8 @@ class SearchEngine:
         return self.search(self.parse(args))
 
     def close(self) -> None:
-        self.text.close()
+        if "text" in self.__dict__:  # opened
+            self.text.close()
 
     def search(
         self, request: SearchRequest, page_size: int = PAGE_SIZE, facets: bool = True

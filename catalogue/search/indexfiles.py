@@ -15,13 +15,14 @@ import shutil
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import whoosh
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 
+from ..content.parallel import can_fork
 from ..model import Credential
 from .analysis import ANALYZER, TEXT_FIELDS, index_terms, index_text, words
 from .spelling import spelling_words
@@ -93,6 +94,43 @@ def build_index(entries: list[Credential], root: Path) -> Path:
             shutil.rmtree(scratch, ignore_errors=True)
     _point_at(root, name)
     return target
+
+
+def index_later(entries: list[Credential], root: Path) -> Callable[[], Path]:
+    """`build_index(entries, root)` begun in a forked child, when there is an index to
+    build and this process may fork (see content/parallel.py); returns a function that
+    waits for it and gives the folder. The build (single-threaded in Whoosh) then runs on
+    a core of its own while this process gets on with what needs no index.
+
+    The child is only a head start: whatever becomes of it, the function ends with
+    `build_index` here, which finds the child's index complete and uses it, or builds
+    it. So a child that failed costs time, never a wrong index; and a process forked
+    from this one meanwhile, which cannot wait for a child not its own, builds or finds
+    the index the same way (a second build of one index keeps the first renamed in)."""
+    if (root / fingerprint(entries) / "COMPLETE").exists() or not can_fork():
+        folder = build_index(entries, root)
+        return lambda: folder
+    try:
+        pid = os.fork()
+    except OSError:
+        pid = None
+    if pid == 0:  # the child: build, and leave without running the parent's exits
+        status = 1
+        try:
+            build_index(entries, root)
+            status = 0
+        finally:
+            os._exit(status)
+    owner, built = os.getpid(), []
+
+    def wait() -> Path:
+        if not built:
+            if pid and os.getpid() == owner:
+                os.waitpid(pid, 0)
+            built.append(build_index(entries, root))
+        return built[0]
+
+    return wait
 
 
 def update_index(

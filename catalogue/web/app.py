@@ -26,7 +26,9 @@ def create_app(content_dir: str | Path = "content", **settings) -> Flask:
     where the search index lives (by default a folder under ~/.cache/catalogue);
     `show_content_errors` shows content errors to visitors (as `catalogue serve` does for
     editors; off by default, for production); `cms_api` answers the editor's local backend
-    at /api/v1, which writes to the content folder (`catalogue serve` on loopback only).
+    at /api/v1, which writes to the content folder (`catalogue serve` on loopback only);
+    `index_later` builds a search index that is not built yet in a child process while
+    the app is made and used, until a text search first needs it (the static build).
     """
     load_plugins()  # fields an installation adds (CATALOGUE_PLUGINS)
     app = CatalogueFlask(
@@ -42,10 +44,14 @@ def create_app(content_dir: str | Path = "content", **settings) -> Flask:
         THEME=None,
         FOLLOW_INDEX=False,
         CMS_API=False,
+        INDEX_LATER=False,
     )
     app.config.update({k.upper(): v for k, v in settings.items()})
     index_dir = Path(app.config["INDEX_DIR"] or default_index_dir(content_dir))
-    app.extensions["catalogue"] = Site(content_dir, index_dir, app.config["DRAFTS"], cache={})
+    later = app.config["INDEX_LATER"]
+    app.extensions["catalogue"] = Site(
+        content_dir, index_dir, app.config["DRAFTS"], cache={}, index_later=later
+    )
     settings_theme = app.extensions["catalogue"].catalogue.site.theme
     theme = app.config["THEME"] or (content_dir / settings_theme if settings_theme else None)
     if theme:

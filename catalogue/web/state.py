@@ -52,10 +52,12 @@ class Site:
         cache: content.FileCache | None = None,
         previous: Site | None = None,
         folder: Path | None = None,
+        index_later: bool = False,
     ):
         """Load the catalogue and index it. With the `previous` site of the same folder
         (live reload), only what changed is read and indexed again. With `folder` (an
         index `catalogue index` built), that index is used if it is of these entries.
+        With `index_later`, an index to build is built meanwhile (see SearchEngine).
         What was read is kept in `index_dir` too, for the next start (see entrycache.py)."""
         self.content_dir, self.index_dir, self.drafts = content_dir, index_dir, drafts
         self.cache = cache
@@ -68,7 +70,7 @@ class Site:
             folder = None  # the content changed again since: index it as usual
         if previous is not None:
             folder = update_index(previous.engine.folder, previous.entries, self.entries, index_dir)
-        self.engine = SearchEngine(self.entries, index_dir, folder)
+        self.engine = SearchEngine(self.entries, index_dir, folder, later=index_later)
         # /browse/<facet>/<value-slug>/: a stable slug for every facet value.
         self.browse = {
             f.name: unique_slugs(sorted(self.engine.bits[f.name]), "value") for f in FACETS
