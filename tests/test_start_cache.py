@@ -330,12 +330,15 @@ owner, forks = os.getpid(), []
 real_fork, real_build = os.fork, indexfiles.build_index
 os.fork = lambda: forks.append(1) or real_fork()
 later = SearchEngine(entries, scratch / "later", later=True)
+lazy = "text" not in later.__dict__
 # a process forked meanwhile (not the builder's parent) finds or builds the same index
 pid = real_fork()
 if pid == 0:
     os._exit(0 if later.folder.name == indexfiles.fingerprint(entries) else 1)
 other = os.waitpid(pid, 0)[1] == 0
 now = SearchEngine(entries, scratch / "now")
+# a server's engine reads its index at once: workers forked after share what it read
+eager = {"text", "spelling"} <= now.__dict__.keys()
 def failing(entries, root):  # the builder dies: the parent builds it
     if os.getpid() != owner:
         raise RuntimeError("killed")
@@ -348,6 +351,8 @@ answers = lambda engine: [
 ]
 print(json.dumps({
     "forks": len(forks),
+    "lazy": lazy,
+    "eager": eager,
     "other": other,
     "same": answers(later) == answers(now) == answers(died),
     "found": sum(len(a) for a in answers(now)),
@@ -370,7 +375,8 @@ def test_an_index_built_in_a_child_is_the_index_built_here(tmp_path):
     )
     result = json.loads(run.stdout)
     assert result == {
-        "forks": 2, "other": True, "same": True, "found": result["found"],
+        "forks": 2, "lazy": True, "eager": True, "other": True, "same": True,
+        "found": result["found"],
         "vocabulary": True, "again": True,
     }  # fmt: skip
     assert result["found"] > 10

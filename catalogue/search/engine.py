@@ -44,6 +44,8 @@ class SearchEngine:
         else:
             folder = folder or build_index(entries, index_root)
             self._folder = lambda: folder
+            # read now: gunicorn workers forked after (--preload) share what was read
+            self._read_index()
         self.columns = FacetColumns(entries)
         self.title_rank = ranks(entries, lambda e: (sort_key(e.title), e.slug))
         # Every sort but relevance is a fixed order: rank each entry once, ties by title.
@@ -76,6 +78,11 @@ class SearchEngine:
     @cached_property
     def spelling(self) -> Spelling:
         return Spelling(self.entries, stored_vocabulary(self.folder))
+
+    def _read_index(self) -> None:
+        """Open the index and read the spelling words (each a cached property)."""
+        for name in ("text", "spelling"):
+            getattr(self, name)
 
     # What other layers read: the facet columns, the vocabulary, the Whoosh index.
     @property
