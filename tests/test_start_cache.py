@@ -339,10 +339,10 @@ other = os.waitpid(pid, 0)[1] == 0
 now = SearchEngine(entries, scratch / "now")
 # a server's engine reads its index at once: workers forked after share what it read
 eager = {"text", "spelling"} <= now.__dict__.keys()
-def failing(entries, root):  # the builder dies: the parent builds it
+def failing(entries, root, name=None):  # the builder dies: the parent builds it
     if os.getpid() != owner:
         raise RuntimeError("killed")
-    return real_build(entries, root)
+    return real_build(entries, root, name)
 indexfiles.build_index = failing
 died = SearchEngine(entries, scratch / "died", later=True)
 queries = ["care", "data safety", "plan", "wound", "install electrical"]

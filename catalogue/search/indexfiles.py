@@ -59,15 +59,16 @@ def fingerprint(entries: Iterable[Credential]) -> str:
     return digest.hexdigest()[:20]
 
 
-def build_index(entries: list[Credential], root: Path) -> Path:
+def build_index(entries: list[Credential], root: Path, name: str | None = None) -> Path:
     """Make sure `root` holds an index of `entries` and return its folder.
 
     Rebuilt only when the entries changed. The new index is written to a temporary folder,
     renamed into place, and only then named in `root/CURRENT`, replaced atomically.
+    `name` is the entries' fingerprint, if the caller has it already.
     """
     root.mkdir(parents=True, exist_ok=True)
     remove_leftovers(root)
-    name = fingerprint(entries)
+    name = name or fingerprint(entries)
     target = root / name
     if not (target / "COMPLETE").exists():
         scratch = Path(tempfile.mkdtemp(prefix=f".build-{os.getpid()}-", dir=root))
@@ -107,8 +108,9 @@ def index_later(entries: list[Credential], root: Path) -> Callable[[], Path]:
     it. So a child that failed costs time, never a wrong index; and a process forked
     from this one meanwhile, which cannot wait for a child not its own, builds or finds
     the index the same way (a second build of one index keeps the first renamed in)."""
-    if (root / fingerprint(entries) / "COMPLETE").exists() or not can_fork():
-        folder = build_index(entries, root)
+    name = fingerprint(entries)
+    if (root / name / "COMPLETE").exists() or not can_fork():
+        folder = build_index(entries, root, name)
         return lambda: folder
     try:
         pid = os.fork()
@@ -117,7 +119,7 @@ def index_later(entries: list[Credential], root: Path) -> Callable[[], Path]:
     if pid == 0:  # the child: build, and leave without running the parent's exits
         status = 1
         try:
-            build_index(entries, root)
+            build_index(entries, root, name)
             status = 0
         finally:
             os._exit(status)
@@ -127,7 +129,7 @@ def index_later(entries: list[Credential], root: Path) -> Callable[[], Path]:
         if not built:
             if pid and os.getpid() == owner:
                 os.waitpid(pid, 0)
-            built.append(build_index(entries, root))
+            built.append(build_index(entries, root, name))
         return built[0]
 
     return wait
