@@ -328,10 +328,13 @@ content, scratch = sys.argv[1], Path(sys.argv[2])
 entries = load(content).entries
 owner, forks = os.getpid(), []
 real_fork, real_build = os.fork, indexfiles.build_index
+older = real_build(entries[1:], scratch / "later")  # the index a server serves, say
 os.fork = lambda: forks.append(1) or real_fork()
 later = SearchEngine(entries, scratch / "later", later=True)
 lazy = "text" not in later.__dict__
-# a process forked meanwhile (not the builder's parent) finds or builds the same index
+named = later.folder.name == indexfiles.fingerprint(entries)
+kept = older.is_dir() and (scratch / "later" / "CURRENT").read_text() == later.folder.name
+# a process forked from this one (not the builder's parent) finds the same index
 pid = real_fork()
 if pid == 0:
     os._exit(0 if later.folder.name == indexfiles.fingerprint(entries) else 1)
@@ -352,6 +355,8 @@ answers = lambda engine: [
 print(json.dumps({
     "forks": len(forks),
     "lazy": lazy,
+    "named": named,
+    "kept": kept,
     "eager": eager,
     "other": other,
     "same": answers(later) == answers(now) == answers(died),
@@ -364,8 +369,9 @@ print(json.dumps({
 
 def test_an_index_built_in_a_child_is_the_index_built_here(tmp_path):
     """The static build's index, begun in a forked child (SearchEngine's `later`), answers
-    as one built in the process; a child that dies is made up for, and an index already
-    built is not begun again (two children forked in all, none for the third engine)."""
+    as one built in the process and leaves the index it replaces (a server's) in place; a
+    builder that dies is made up for, and an index already built is not begun again (two
+    children forked from this process in all, none for the third engine)."""
     run = subprocess.run(
         [sys.executable, "-c", INDEX_LATER, str(DEMO), str(tmp_path)],
         capture_output=True,
@@ -375,8 +381,41 @@ def test_an_index_built_in_a_child_is_the_index_built_here(tmp_path):
     )
     result = json.loads(run.stdout)
     assert result == {
-        "forks": 2, "lazy": True, "eager": True, "other": True, "same": True,
+        "forks": 2, "lazy": True, "named": True, "kept": True, "eager": True, "other": True,
+        "same": True,
         "found": result["found"],
         "vocabulary": True, "again": True,
     }  # fmt: skip
     assert result["found"] > 10
+
+
+DETACHED = """
+import fcntl, json, os
+from catalogue.search.indexfiles import _detach
+read, write = os.pipe()
+# numbers above any the child opens itself: a file of the parent's (a build lock, say)
+# and the pipe's other end
+held = fcntl.fcntl(os.open(os.devnull, os.O_RDONLY), fcntl.F_DUPFD, 50)
+read = fcntl.fcntl(read, fcntl.F_DUPFD, 60)
+pid = os.fork()
+if pid == 0:
+    _detach(keep=write)
+    fds = sorted(int(fd) for fd in os.listdir("/proc/self/fd"))
+    os.write(write, json.dumps({"fds": fds, "leader": os.getsid(0) == os.getpid()}).encode())
+    os._exit(0)
+os.close(write)
+said = json.loads(os.read(read, 10_000))
+os.waitpid(pid, 0)
+print(json.dumps({**said, "held": held, "read": read, "write": write}))
+"""
+
+
+def test_the_index_builder_holds_none_of_the_builds_files():
+    """The builder index_later starts outlives a build that fails: it must not keep the
+    build's lock file open, nor the pipes its output goes to."""
+    run = subprocess.run(
+        [sys.executable, "-c", DETACHED], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    said = json.loads(run.stdout)
+    assert said["leader"] and said["write"] in said["fds"]
+    assert said["held"] not in said["fds"] and said["read"] not in said["fds"]

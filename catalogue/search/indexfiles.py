@@ -7,6 +7,7 @@ serving.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -98,41 +99,69 @@ def build_index(entries: list[Credential], root: Path, name: str | None = None) 
 
 
 def index_later(entries: list[Credential], root: Path) -> Callable[[], Path]:
-    """`build_index(entries, root)` begun in a forked child, when there is an index to
-    build and this process may fork (see content/parallel.py); returns a function that
+    """`build_index(entries, root)` begun in a process of its own, when there is an index
+    to build and this process may fork (see content/parallel.py); returns a function that
     waits for it and gives the folder. The build (single-threaded in Whoosh) then runs on
     a core of its own while this process gets on with what needs no index.
 
-    The child is only a head start: whatever becomes of it, the function ends with
-    `build_index` here, which finds the child's index complete and uses it, or builds
-    it. So a child that failed costs time, never a wrong index; and a process forked
-    from this one meanwhile, which cannot wait for a child not its own, builds or finds
-    the index the same way (a second build of one index keeps the first renamed in)."""
+    The builder is a detached grandchild that holds none of this process's files (a
+    build lock, a pipe whose reader waits for the end of this process's output) but the
+    write end of a pipe of its own, whose end tells this process it is done. So a build
+    that fails meanwhile ends at once: the builder finishes the index for the next start,
+    and ends, leaving no zombie. Whatever becomes of it, the wait ends with the index
+    complete: if the builder failed, it is built here, so that costs time, never a wrong
+    index. A process forked from this one meanwhile (which waits for no pipe) uses the
+    index if it is complete, or builds it too (the first one renamed in is kept)."""
     name = fingerprint(entries)
-    if (root / name / "COMPLETE").exists() or not can_fork():
+    target = root / name
+    if (target / "COMPLETE").exists() or not can_fork():
         folder = build_index(entries, root, name)
         return lambda: folder
+    read, write = os.pipe()
     try:
         pid = os.fork()
     except OSError:
-        pid = None
-    if pid == 0:  # the child: build, and leave without running the parent's exits
-        status = 1
+        os.close(read)
+        os.close(write)
+        folder = build_index(entries, root, name)
+        return lambda: folder
+    if pid == 0:  # the child: fork the builder and end; never run the parent's exits
         try:
-            build_index(entries, root, name)
-            status = 0
+            if os.fork() == 0:
+                _detach(keep=write)
+                build_index(entries, root, name)
         finally:
-            os._exit(status)
+            os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)  # the child ends at once
     owner, built = os.getpid(), []
 
     def wait() -> Path:
         if not built:
-            if pid and os.getpid() == owner:
-                os.waitpid(pid, 0)
-            built.append(build_index(entries, root, name))
+            if os.getpid() == owner:
+                with os.fdopen(read, "rb") as done:
+                    done.read()  # returns when the builder has ended, whichever way
+            # Complete: the builder's, pointed at in CURRENT (pointing at it again here
+            # would remove the index it kept as the previous one, which a server may
+            # still read); else built here.
+            complete = (target / "COMPLETE").exists()
+            built.append(target if complete else build_index(entries, root, name))
         return built[0]
 
     return wait
+
+
+def _detach(keep: int) -> None:
+    """Leave this process's session and close every file but `keep`; 0, 1 and 2 go to
+    /dev/null."""
+    os.setsid()
+    if keep < 3:  # not to be replaced below
+        keep = fcntl.fcntl(keep, fcntl.F_DUPFD, 3)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.closerange(3, keep)
+    os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
 
 
 def update_index(
