@@ -107,6 +107,10 @@ def test_a_theme_given_on_the_command_line_wins(branded, tmp_path):
 
 def test_the_static_build_carries_the_branding(branded, tmp_path):
     out = tmp_path / "dist"
+    # a theme's own script: shipped as written, never joined to the engine
+    (branded / "theme" / "static" / "js").mkdir()
+    themed = 'import { SearchEngine } from "./search-engine.js";\nexport const E = SearchEngine;\n'
+    (branded / "theme" / "static" / "js" / "embed.js").write_text(themed)
     result = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "--content", str(branded), "--out", str(out),
          "--base-url", "https://northfield.example/micro/"],
@@ -117,6 +121,10 @@ def test_the_static_build_carries_the_branding(branded, tmp_path):
     assert "--brand: #5b2a86;" in (out / "site" / "theme.css").read_text()
     # the theme's stylesheet in place of the catalogue's, compacted as the build ships it
     assert (out / "static" / "css" / "site.css").read_text() == "body{color:#111}"
+    assert (out / "static" / "js" / "embed.js").read_text() == (
+        'import{SearchEngine}from"./search-engine.js";export const E=SearchEngine;'
+    )
+    assert '"./search-engine.js"' not in (out / "static" / "js" / "search-ui.js").read_text()
     assert (out / "static" / "extra.txt").exists()
     assert "Nothing here, from the theme" in (out / "404.html").read_text()
     search = (out / "search" / "index.html").read_text()

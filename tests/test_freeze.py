@@ -341,3 +341,15 @@ def test_a_module_is_joined_only_where_it_runs_as_two_would():
     assert joined(module.replace("{ f }", "{ f, hidden }"), dependency, "dep.js") is None
     assert joined(module, dependency + "new URL('a', import.meta.url);\n", "dep.js") is None
     assert joined(module, dependency, "other.js") is None
+    # what the check cannot read whole: each could declare a name twice unseen
+    for unread in [
+        "const one = 1, mine = 3;\n",
+        "let { a, b } = f();\n",
+        "const [c] = f();\n",
+        "if (f()) { var hidden = 4; }\n",
+        "import g from './g.js';\n",
+        "export { mine as yours };\n",
+    ]:
+        assert joined(module + unread, dependency, "dep.js") is None, unread
+    # a name the dependency imports, bound by the module too
+    assert joined("import { x } from './x.js';\n" + module, dependency, "dep.js") is None

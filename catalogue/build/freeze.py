@@ -199,7 +199,9 @@ def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
             raise BuildError(f"{exc}; the folder was left as it was") from None
         check_endpoints(app, frozen)
         urls.extend(f"/{SEARCH_DATA}/{name}" for name in search_files)
-        ship_scripts(scratch / "static")
+        theme = app.config["THEME"]  # its own scripts are shipped as they are, never joined
+        themed = {p.name for p in (Path(theme) / "static" / "js").glob("*.js")} if theme else set()
+        ship_scripts(scratch / "static", themed)
         (scratch / MARKER).write_text("Built by `catalogue build`; safe to replace.\n")
         with app.test_request_context("/"):
             policies = {"admin/": admin_csp()} if cms.backend else {}

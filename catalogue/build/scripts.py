@@ -22,6 +22,21 @@ JOINED = {"search-ui.js": "search-engine.js", "embed.js": "search-engine.js"}
 _DECLARATION = r"(?:async )?(?:function\*?|class|const|let|var) ([\w$]+)"
 _DECLARED = re.compile(rf"^(?:export )?{_DECLARATION}", re.M)
 _EXPORTED = re.compile(rf"^export {_DECLARATION}", re.M)
+_IMPORTED = re.compile(r"^import \{([\w$,\s]+)\} from ", re.M)
+# what the patterns above would not see whole: `var` (its scope is the function, not the
+# block), and a declaration of several names or of a pattern (`const a = 1, b = 2`,
+# `let { a } = x`), any import but `import { a, b } from "..."`
+_UNREAD = re.compile(
+    r"\bvar\b|^(?:export )?(?:const|let) *[{\[]|^(?:export )?(?:const|let) [^;]*?, *[\w$]+ *=|"
+    r"^import (?!\{[\w$,\s]+\} from )|^export (?!(?:async )?(?:function|class|const|let) )",
+    re.M,
+)
+
+
+def _bound(text: str) -> set[str]:
+    """The names `text` binds at its top level: its declarations and its imports."""
+    imported = {n.strip() for found in _IMPORTED.findall(text) for n in found.split(",")}
+    return set(_DECLARED.findall(text)) | (imported - {""})
 
 
 def compact_script(source: str, stylesheet: bool = False) -> str:
@@ -34,30 +49,34 @@ def compact_script(source: str, stylesheet: bool = False) -> str:
 
 def joined(module: str, dependency: str, name: str) -> str | None:
     """`module` with its import of `name` replaced by `dependency`, the text of that
-    module; None when that would not run as the two modules do: the import is not one
+    module; None when that might not run as the two modules do: the import is not one
     plain `import { a, b } from "./name";`, it asks for a name `dependency` does not
-    export, the two declare a name alike, or `dependency` reads its own address. (Its
-    own imports stay: an import may stand anywhere at a module's top level.)"""
+    export, the two bind a name alike at their top level (declared or imported), either
+    holds what the check cannot read whole (see _UNREAD), or `dependency` reads its own
+    address. (Its own imports stay: an import may stand anywhere at a module's top
+    level.) A test runs the project's joined scripts through `node --check` too."""
     source = re.escape(f'"./{name}"')
     pattern = re.compile(rf"^import \{{([\w$,\s]+)\}} from {source};[ \t]*\n", re.M)
     found = pattern.findall(module)
-    if len(found) != 1:
+    if len(found) != 1 or _UNREAD.search(module) or _UNREAD.search(dependency):
         return None
     asked = {n.strip() for n in found[0].split(",") if n.strip()}
     if not asked <= set(_EXPORTED.findall(dependency)):
         return None
-    if set(_DECLARED.findall(module)) & set(_DECLARED.findall(dependency)):
-        return None
-    if "import.meta" in dependency:
+    rest = pattern.sub("", module, count=1)
+    if _bound(rest) & _bound(dependency) or "import.meta" in dependency:
         return None
     return pattern.sub(lambda _: dependency.rstrip("\n") + "\n", module, count=1)
 
 
-def ship_scripts(static: Path) -> None:
+def ship_scripts(static: Path, themed: set[str] = frozenset()) -> None:
     """Join the modules of JOINED in the built `static` folder, then compact every script
-    and stylesheet there."""
+    and stylesheet there. Modules a theme gives (`themed`, names in static/js/) are never
+    joined: only this project's own are tested joined."""
     js = static / "js"
     for module, dependency in JOINED.items():
+        if {module, dependency} & themed:
+            continue
         if (js / module).is_file() and (js / dependency).is_file():
             text = joined(
                 (js / module).read_text("utf-8"), (js / dependency).read_text("utf-8"), dependency
