@@ -331,6 +331,25 @@ def test_a_missing_or_damaged_shard_shows_no_wrong_results(browser, demo_site, d
     context.close()
 
 
+def test_a_search_index_that_does_not_load_leaves_every_entry_listed(browser, demo_site):
+    """The facet part missing (a host that dropped it): the page says so and shows the
+    list it keeps for visitors without JavaScript, which it does not show otherwise."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{demo_site}search/?q=care")
+    page.wait_for_selector(READY)
+    assert page.locator(".results-body .rows").count() == 0  # the cards instead
+    page.route("**/search-data/facets.*.json", lambda route: route.fulfill(status=404))
+    page.reload()
+    alert = page.locator(".results-body [role=alert]")
+    alert.wait_for()
+    assert "could not load" in alert.inner_text()
+    rows = page.locator(".results-body .rows > li")
+    assert rows.count() == 20 and rows.first.is_visible()
+    assert page.locator(".results-body .more-link a").get_attribute("href") == f"{PREFIX}browse/"
+    context.close()
+
+
 def test_without_javascript_the_page_lists_entries_and_links_to_browse(browser, demo_site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

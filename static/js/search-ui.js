@@ -1,7 +1,7 @@
 // The search page of a static build: answers /search/?... in the browser.
 //
-// The page arrives as the server renders /search/ with no query (the first page of every
-// entry, with facet links to the browse pages, for visitors without JavaScript). This
+// The page arrives with the first page of every entry, in a <noscript>, and facet links to
+// the browse pages, for visitors without JavaScript (templates/search.html). This
 // module loads the exported search files, reads the state from the URL and redraws the
 // results, chips, pagination and facets as templates/search.html draws them. Links and
 // the form keep their URLs; clicks and submits update the page without a reload and push
@@ -411,7 +411,10 @@ function showFailure(error) {
     results.replaceChildren(alert); // what was drawn answered another search
     countLine.replaceChildren(T.title);
   } else {
-    results.prepend(alert); // the page as it arrived: every entry, with links that work
+    // the page as it arrived: every entry, with links that work, in the <noscript> list
+    // kept for visitors without JavaScript (whose text is that list's markup): shown now
+    for (const kept of results.querySelectorAll("noscript")) kept.outerHTML = kept.textContent;
+    results.prepend(alert);
   }
   console.error(error);
 }
