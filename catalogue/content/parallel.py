@@ -50,16 +50,28 @@ def can_fork() -> bool:
     )
 
 
-def _fork(work):
-    """Start `work()` in a child; return a function that waits for its result (None if
-    the child failed)."""
-    read_end, write_end = os.pipe()
+def piped_fork() -> tuple[int, int, int] | None:
+    """A pipe, then os.fork(): (pid, read end, write end), the pid 0 in the child; None,
+    with nothing left open, when either cannot be made."""
     try:
-        pid = os.fork()
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        return os.fork(), read_end, write_end
     except OSError:
         os.close(read_end)
         os.close(write_end)
+        return None
+
+
+def _fork(work):
+    """Start `work()` in a child; return a function that waits for its result (None if
+    the child failed)."""
+    forked = piped_fork()
+    if forked is None:
         return lambda: None
+    pid, read_end, write_end = forked
     if pid == 0:  # the child: work, answer, and leave without running the parent's exits
         status = 1
         try:

@@ -23,7 +23,7 @@ import whoosh
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 
-from ..content.parallel import can_fork
+from ..content.parallel import can_fork, piped_fork
 from ..model import Credential
 from .analysis import ANALYZER, TEXT_FIELDS, index_terms, index_text, words
 from .spelling import spelling_words
@@ -117,14 +117,11 @@ def index_later(entries: list[Credential], root: Path) -> Callable[[], Path]:
     if (target / "COMPLETE").exists() or not can_fork():
         folder = build_index(entries, root, name)
         return lambda: folder
-    read, write = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read)
-        os.close(write)
+    forked = piped_fork()
+    if forked is None:
         folder = build_index(entries, root, name)
         return lambda: folder
+    pid, read, write = forked
     if pid == 0:  # the child: fork the builder and end; never run the parent's exits
         try:
             if os.fork() == 0:
