@@ -40,10 +40,9 @@ class SearchEngine:
         self.size = len(entries)
         self.all = (1 << self.size) - 1
         if folder is None and later:
-            self._folder = index_later(entries, index_root)
+            self._folder = index_later(entries, index_root)  # see `folder`
         else:
-            folder = folder or build_index(entries, index_root)
-            self._folder = lambda: folder
+            self.folder = folder or build_index(entries, index_root)
             # read now: gunicorn workers forked after (--preload) share what was read
             self._read_index()
         self.columns = FacetColumns(entries)
@@ -68,7 +67,8 @@ class SearchEngine:
 
     @cached_property
     def folder(self) -> Path:
-        """The index's folder: once it is built."""
+        """The index's folder, once it is built: asked for only when the index is built
+        later (otherwise set in __init__)."""
         return self._folder()
 
     @cached_property

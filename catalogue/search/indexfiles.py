@@ -114,11 +114,8 @@ def index_later(entries: list[Credential], root: Path) -> Callable[[], Path]:
     index if it is complete, or builds it too (the first one renamed in is kept)."""
     name = fingerprint(entries)
     target = root / name
-    if (target / "COMPLETE").exists() or not can_fork():
-        folder = build_index(entries, root, name)
-        return lambda: folder
-    forked = piped_fork()
-    if forked is None:
+    forked = None if (target / "COMPLETE").exists() or not can_fork() else piped_fork()
+    if forked is None:  # built already, or no process to build it in: here and now
         folder = build_index(entries, root, name)
         return lambda: folder
     pid, read, write = forked
