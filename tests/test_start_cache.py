@@ -280,6 +280,20 @@ def test_preloaded_workers_follow_a_rebuilt_index(tmp_path):
         assert int((tmp_path / "pid").read_text()) == master
 
 
+def script_answer(script: str, *args) -> dict:
+    """What `script` prints as JSON, run with `args` in a Python process of its own: one
+    whose only thread is its main one, so that it may fork (see content/parallel.py),
+    which a test run with servers in other threads may not."""
+    run = subprocess.run(
+        [sys.executable, "-c", script, *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return json.loads(run.stdout)
+
+
 TWO_CORES = """
 import json, sys
 from catalogue.content import load, parallel
@@ -307,14 +321,7 @@ print(json.dumps({
 def test_parsing_on_two_cores_gives_what_one_core_gives(content):
     """In a process of its own: the load forks only when it is the process's one thread,
     which a test run with servers in other threads is not."""
-    run = subprocess.run(
-        [sys.executable, "-c", TWO_CORES, str(content)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    result = json.loads(run.stdout)
+    result = script_answer(TWO_CORES, content)
     assert result["forked"] == [1] and result["entries"] > 50
     assert result["same"] and result["lines"] and result["problems"] and result["died"]
 
@@ -372,14 +379,7 @@ def test_an_index_built_in_a_child_is_the_index_built_here(tmp_path):
     as one built in the process and leaves the index it replaces (a server's) in place; a
     builder that dies is made up for, and an index already built is not begun again (two
     children forked from this process in all, none for the third engine)."""
-    run = subprocess.run(
-        [sys.executable, "-c", INDEX_LATER, str(DEMO), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    result = json.loads(run.stdout)
+    result = script_answer(INDEX_LATER, DEMO, tmp_path)
     assert result == {
         "forks": 2, "lazy": True, "named": True, "kept": True, "eager": True, "other": True,
         "same": True,
@@ -413,9 +413,6 @@ print(json.dumps({**said, "held": held, "read": read, "write": write}))
 def test_the_index_builder_holds_none_of_the_builds_files():
     """The builder index_later starts outlives a build that fails: it must not keep the
     build's lock file open, nor the pipes its output goes to."""
-    run = subprocess.run(
-        [sys.executable, "-c", DETACHED], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    said = json.loads(run.stdout)
+    said = script_answer(DETACHED)
     assert said["leader"] and said["write"] in said["fds"]
     assert said["held"] not in said["fds"] and said["read"] not in said["fds"]
