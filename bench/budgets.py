@@ -14,9 +14,10 @@ cache). Nothing here reads the search files' format: bytes are what Chromium fet
    empty folder, first with nothing cached, then again with the entries read and the
    search index the first build cached (under bench/out/cache-<count>); what was there
    before is moved aside and only removed when the run ends (removing a large folder
-   slowed the writes that followed it on this disk); the output
-   folder's size (file sizes summed, 1 MB = 10^6 bytes; budget 500 MB at 10,000) and its
-   largest HTML page with its path (budget: none over 200 KB).
+   slows the file creation that follows it for minutes on this disk: see
+   `file_creation_us`, whose figure is printed beside each build); the output folder's
+   size (file sizes summed, 1 MB = 10^6 bytes; budget 500 MB at 10,000) and its largest
+   HTML page with its path (budget: none over 200 KB).
 2. First text query, `search/?q=<words>` for each of QUERIES, at both sizes. Counted on
    our side: every response the search page's load asked for (the page's HTML, the
    stylesheet, the scripts, the search data and the result cards), until the results
@@ -166,6 +167,26 @@ def set_aside(folder: Path) -> None:
         folder.rename(TRASH / f"{folder.name}-{time.time_ns()}")
 
 
+def file_creation_us(files: int = 2_000) -> float:
+    """Microseconds of system time to create a folder with a small file in it, as a build
+    does for each page: measured here and printed beside each freeze. On a disk formatted
+    without a journal (this machine's is), ext4 skips the inodes freed in the last 60 to
+    360 seconds when it makes a file, so after a large folder was removed the same build
+    spends up to ten times the system time creating its files (31 against 300 to 500 us
+    measured here); the figure says which case a build ran in. The probe is set aside, not
+    removed, so it frees no inode itself."""
+    probe = OUT / f"probe-{time.time_ns()}"
+    probe.mkdir()
+    start = os.times().system
+    for n in range(files):
+        folder = probe / str(n)
+        folder.mkdir()
+        (folder / "index.html").write_bytes(b"<!doctype html>" * 200)
+    seconds = os.times().system - start
+    set_aside(probe)
+    return seconds / files * 1e6
+
+
 def build(count: int) -> Path:
     """Freeze `count` generated entries into bench/out/site-<count>, twice: with nothing
     cached, then again with the entries and the index cached as the first build left them
@@ -178,13 +199,15 @@ def build(count: int) -> Path:
     budget = BUDGET_FREEZE_S[count]
     for what in ("nothing cached", "again, entries and index cached"):
         # Into an empty folder, what was there moved aside and removed once everything is
-        # measured: on this disk, writing after removing a large folder took up to twice
-        # the system time (a build removes the site it replaces in the background, after).
+        # measured: on this disk, creating files after removing a large folder takes up to
+        # ten times the system time (see file_creation_us; a build removes the site it
+        # replaces in the background, after).
         for old in [site, *OUT.glob(f".{site.name}.previous-*")]:
             set_aside(old)
         if what == "nothing cached":
             set_aside(cache)
         os.environ["XDG_CACHE_HOME"] = str(cache)  # where the build keeps them
+        creation = file_creation_us()
         before = cpu_seconds()
         start = time.perf_counter()
         freeze(content, site, BASE_URL)
@@ -193,7 +216,8 @@ def build(count: int) -> Path:
         print(
             f"freeze, {count:,} entries, {what}: {seconds:.1f} s  (budget {budget:.0f} s: "
             f"{verdict(seconds <= budget)})\n"
-            f"  CPU, every process of the build: {user:.1f} s user, {system:.1f} s system",
+            f"  CPU, every process of the build: {user:.1f} s user, {system:.1f} s system; "
+            f"creating a file on this disk just before: {creation:.0f} us of system time",
             flush=True,
         )
     mb = folder_bytes(site) / 1e6
