@@ -1,6 +1,7 @@
 """Card files with their shared phrases in a phrase book (catalogue/exports/phrases.py):
-the card the browser puts back, in Python and in static/js/search-engine.js, is the card
-the server renders, character for character."""
+the card the browser puts back, in Python and in static/js/phrases.js, is the card the
+server renders, character for character; and the static compare page's columns, written
+the same way."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ process.stdout.write(JSON.stringify(out));
 
 
 def node_expanded(book: list[str], files: list[str]) -> list[str]:
-    script = (ROOT / "static" / "js" / "search-engine.js").as_uri()
+    script = (ROOT / "static" / "js" / "phrases.js").as_uri()
     proc = subprocess.run(
         ["node", "--input-type=module", "-e", EXPAND, script],
         input=json.dumps({"book": book, "files": files}),
@@ -89,6 +90,37 @@ def test_each_card_file_gives_back_the_card_the_server_renders(demo_cards):
         raw = sum(len(gzip.compress(card.encode(), 6)) for card in back[:20])
         coded = sum(len(gzip.compress(text.encode(), 6)) for text in list(files.values())[:20])
         assert coded + len(gzip.compress(json.dumps(book).encode(), 6)) < raw * 0.7
+
+
+def test_each_compare_column_file_gives_back_the_column_the_server_renders(demo_cards):
+    """The static compare page's columns (catalogue/build/pages.py), coded with a phrase
+    book of their own: static/js/compare.js puts back the column the server renders."""
+    from flask import g
+
+    from catalogue.build.pages import export_compare
+    from catalogue.web.components import render_fragment
+
+    app, _ = demo_cards
+    base = "https://college.example/microcredentials/"
+    columns = export_compare(app, base)
+    assert set(columns) == {"en", "fr"}
+    for lang, (folder, files) in columns.items():
+        book = json.loads(files.pop(f"{folder}/{PHRASES}"))
+        assert book and len(book) <= len(CODES)
+        coded = {
+            name[len(folder) + 1 : -len(".html")]: data.decode() for name, data in files.items()
+        }
+        back = {slug: expanded(text, book) for slug, text in coded.items()}
+        with app.test_request_context("/", base_url=base):
+            g.lang = lang
+            rendered = {
+                e.slug: render_fragment("_compare_column.html", e=e).strip()
+                for e in app.extensions["catalogue"].entries
+            }
+        assert back == rendered
+        assert node_expanded(book, list(coded.values())) == list(back.values())
+        # a column's file is under half the bytes of the column
+        assert sum(map(len, files.values())) < 0.5 * sum(len(h.encode()) for h in back.values())
 
 
 def test_any_text_comes_back_whole():

@@ -314,19 +314,23 @@ def test_compacting_keeps_code_strings_and_templates_and_drops_comments():
 
 def test_the_search_page_ships_its_engine_joined_to_its_interface(built, tmp_path):
     """search-ui.js (and embed.js) come with search-engine.js's text in place of their
-    import of it; each still parses as a module, and the engine still ships alone."""
+    import of it, and the engine and compare.js with phrases.js's; each still parses as a
+    module, and the engine and phrases.js still ship alone."""
     out, _ = built
     js = out / "static" / "js"
     engine = (js / "search-engine.js").read_text()
-    for name in ("search-ui.js", "embed.js"):
+    for name in ("search-ui.js", "embed.js", "search-engine.js", "compare.js"):
         shipped = (js / name).read_text()
-        assert '"./search-engine.js"' not in shipped
-        assert "class SearchEngine{" in shipped
+        assert '"./search-engine.js"' not in shipped and '"./phrases.js"' not in shipped
+        assert "function expanded(" in shipped
+        if name != "compare.js":
+            assert "class SearchEngine{" in shipped
         module = tmp_path / f"{name}.mjs"
         module.write_text(shipped)
         check = subprocess.run(["node", "--check", str(module)], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
     assert "export class SearchEngine{" in engine
+    assert "export function expanded(" in (js / "phrases.js").read_text()
 
 
 def test_a_module_is_joined_only_where_it_runs_as_two_would():

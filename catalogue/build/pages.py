@@ -10,6 +10,7 @@ from flask import Response, g, render_template, url_for
 from flask_frozen import Freezer
 
 from ..exports.browser import export, fragments
+from ..exports.phrases import PHRASES, book_file, encoded, phrase_book
 from ..facets import FACETS
 from ..web import decap
 from ..web.components import browse_rows, render_fragment
@@ -53,10 +54,15 @@ def export_compare(app, base_url: str | None) -> dict[str, tuple[str, dict[str, 
     out = {}
     for lang in _each_language(app, base_url):
         columns = {
-            e.slug: render_fragment("_compare_column.html", e=e).strip().encode()
-            for e in site.entries
+            e.slug: render_fragment("_compare_column.html", e=e).strip() for e in site.entries
         }
-        out[lang] = fragments("compare", columns)
+        # the labels and markup every column repeats, written once (exports/phrases.py)
+        book = phrase_book(columns)
+        out[lang] = fragments(
+            "compare",
+            {slug: encoded(html, slug, book).encode() for slug, html in columns.items()},
+            also={PHRASES: book_file(book)},
+        )
     return out
 
 

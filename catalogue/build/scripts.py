@@ -4,7 +4,8 @@ A page's modules are fetched, and compressed, one file at a time. The search pag
 interface and its engine always come together, so the build ships the interface with the
 engine's text in place of its import of it: one file and about 0.5 KB (gzipped) less for
 every first search, as the two compress together. The engine is still shipped on its
-own, for any page or theme that imports it.
+own, for any page or theme that imports it. The reader of phrase books (phrases.js) is
+joined the same way into the engine and the compare page's script.
 """
 
 from __future__ import annotations
@@ -15,8 +16,14 @@ from pathlib import Path
 import rcssmin
 import rjsmin
 
-# module -> the module beside it whose text replaces its import of it
-JOINED = {"search-ui.js": "search-engine.js", "embed.js": "search-engine.js"}
+# module -> the module beside it whose text replaces its import of it, in this order (the
+# engine joined to the phrase book's reader before the interface is joined to the engine)
+JOINED = {
+    "search-engine.js": "phrases.js",
+    "compare.js": "phrases.js",
+    "search-ui.js": "search-engine.js",
+    "embed.js": "search-engine.js",
+}
 
 # a name a module declares at its top level (the scripts start those lines at column 0)
 _DECLARATION = r"(?:async )?(?:function\*?|class|const|let|var) ([\w$]+)"

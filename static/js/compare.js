@@ -1,7 +1,9 @@
 // The compare page of a static build: reads ?c=slug&c=slug... as the server does (unknown
 // entries ignored, the first data-max kept) and builds the table from each entry's column,
-// exported by `catalogue build` from the same template the server renders it with.
+// exported by `catalogue build` from the same template the server renders it with (the
+// phrases the columns share written once, in the folder's phrases.json: see phrases.js).
 
+import { expanded } from "./phrases.js";
 import { T, fill } from "./ui-text.js";
 
 const app = document.getElementById("compare-app");
@@ -17,9 +19,23 @@ function parse(html) {
   return [...template.content.querySelectorAll("tr")].map((tr) => tr.firstElementChild);
 }
 
+let phrases; // the columns' phrase book, fetched once
+
+function phraseBook() {
+  phrases ??= fetch(`${app.dataset.columns}phrases.json`).then((response) => {
+    if (!response.ok) throw new Error(`the compare columns' phrase book: HTTP ${response.status}`);
+    return response.json();
+  });
+  return phrases;
+}
+
 async function column(slug) {
-  const response = await fetch(`${app.dataset.columns}${encodeURIComponent(slug)}.html`);
-  return response.ok ? parse(await response.text()) : null; // an unknown entry: left out
+  const [book, response] = await Promise.all([
+    phraseBook(),
+    fetch(`${app.dataset.columns}${encodeURIComponent(slug)}.html`),
+  ]);
+  // an unknown entry: left out
+  return response.ok ? parse(expanded(await response.text(), book)) : null;
 }
 
 function text(tag, content, attrs = {}) {

@@ -10,6 +10,7 @@
 // Whoosh's BM25F, from the postings and stored field lengths Whoosh wrote. The facet part
 // is loaded with the page; the text part (postings) only when a query first has words.
 
+import { expanded } from "./phrases.js";
 import { beyondAscii, decodeRanges, inRanges } from "./ranges.js";
 
 const B = 0.75;
@@ -261,32 +262,6 @@ function compareCodePoints(a, b) {
   const y = Array.from(b, (c) => c.codePointAt(0));
   for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
   return x.length - y.length;
-}
-
-// exports.phrases: a card file is the entry's slug, SLUG, then the card with a code
-// character for each phrase of its folder's phrase book (and SLUG for the slug); a file
-// that starts with "<" is the card as it is.
-const SLUG = "\x01";
-
-/** The place in the phrase book of character code `c`, or -1 for a character of the card's own. */
-function phraseIndex(c) {
-  if (c >= 0xe000 && c <= 0xf8ff) return 25 + c - 0xe000;
-  if (c >= 14 && c < 32) return c - 7;
-  return c >= 2 && c < 9 ? c - 2 : -1;
-}
-
-/** exports.phrases.expanded: the card a card file holds, with `book` its phrase book. */
-export function expanded(text, book) {
-  if (text.startsWith("<")) return text;
-  const cut = text.indexOf(SLUG);
-  if (cut < 0) throw new Error("a card file is damaged");
-  let card = "";
-  for (let i = cut + 1; i < text.length; i++) {
-    const n = phraseIndex(text.charCodeAt(i));
-    if (n >= book.length) throw new Error("a card file is damaged");
-    card += n < 0 ? text[i] : book[n];
-  }
-  return card.replaceAll(SLUG, text.slice(0, cut));
 }
 
 export class SearchEngine {
