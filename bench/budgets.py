@@ -176,7 +176,7 @@ def file_creation_us(files: int = 2_000) -> float:
     measured here); the figure says which case a build ran in. The probe is set aside, not
     removed, so it frees no inode itself."""
     probe = OUT / f"probe-{time.time_ns()}"
-    probe.mkdir()
+    probe.mkdir(parents=True)
     start = os.times().system
     for n in range(files):
         folder = probe / str(n)

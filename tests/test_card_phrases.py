@@ -94,7 +94,8 @@ def test_each_card_file_gives_back_the_card_the_server_renders(demo_cards):
 
 def test_each_compare_column_file_gives_back_the_column_the_server_renders(demo_cards):
     """The static compare page's columns (catalogue/build/pages.py), coded with a phrase
-    book of their own: static/js/compare.js puts back the column the server renders."""
+    book of their own: phrases.js's `expanded`, which compare.js calls on each column it
+    fetches, puts back the column the server renders."""
     from flask import g
 
     from catalogue.build.pages import export_compare
@@ -144,6 +145,6 @@ def test_any_text_comes_back_whole():
 def test_a_damaged_card_file_fails_rather_than_showing_something_else():
     book = ["<li>", "</li>"]
     assert node_expanded(book, ["slug-without-separator", f"x{SLUG}{CODES[5]}"]) == [
-        "failed: a card file is damaged",
-        "failed: a card file is damaged",
+        "failed: a phrase-coded file is damaged",
+        "failed: a phrase-coded file is damaged",
     ]

@@ -407,6 +407,31 @@ def test_compare_across_pages_in_the_static_site(page, demo_site, live):
     page.errors.remove(not_found[0])
 
 
+def test_a_compare_page_whose_files_the_host_lost_says_so(browser, demo_site, live):
+    """The compare columns' phrase book missing, or a column mangled (a host that dropped
+    or rewrote a file): the page says the comparison could not load, and shows no table."""
+    client, _ = live
+    slugs = [r["slug"] for r in client.get("/api/search.json").get_json()["results"][:2]]
+    url = f"{demo_site}compare/?" + "&".join(f"c={slug}" for slug in slugs)
+    column = f"**/search-data/compare-*/{slugs[1]}.html"
+    for path, answer in [
+        ("**/search-data/compare-*/phrases.json", {"status": 404}),
+        # a code the phrase book does not have
+        (column, {"status": 200, "body": f"{slugs[1]}\x01\ue7ff"}),
+        # a host answering with another page (a "single-page app" fallback)
+        (column, {"status": 200, "body": "<!doctype html><title>Home</title><p>Welcome</p>"}),
+    ]:
+        context = browser.new_context()
+        page = context.new_page()
+        page.route(path, lambda route, _request, answer=answer: route.fulfill(**answer))
+        page.goto(url)
+        alert = page.locator(".compare-body [role=alert]")
+        alert.wait_for()
+        assert "The comparison could not load here" in alert.inner_text()
+        assert page.locator("table.compare").count() == 0
+        context.close()
+
+
 # ---- The French interface and the language switch ------------------------------------------
 
 FRENCH_VIEW = r"""() => ({

@@ -61,7 +61,7 @@ def export_compare(app, base_url: str | None) -> dict[str, tuple[str, dict[str, 
         out[lang] = fragments(
             "compare",
             {slug: encoded(html, slug, book).encode() for slug, html in columns.items()},
-            also={PHRASES: book_file(book)},
+            also={PHRASES: book_file(book)} if columns else None,  # no entries: no files
         )
     return out
 

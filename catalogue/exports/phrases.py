@@ -24,7 +24,7 @@ import json
 import re
 from collections import Counter
 
-PHRASES = "phrases.json"  # the phrase book's name in the cards' folder
+PHRASES = "phrases.json"  # the phrase book's name in the folder of cards or columns
 SLUG = "\x01"
 # A phrase's code: the control characters that are not line breaks or tabs first (one
 # byte each), then the private use area.

@@ -100,6 +100,9 @@ def _js_text(lang: str) -> dict:
         "compareDropped": _(
             "Up to %(max)s can be compared side by side: the first %(max)s you chose are shown."
         ),
+        "compareFailed": _(
+            "The comparison could not load here: each micro-credential's own page has its details."
+        ),
         "tickUpTo": _("Tick up to %(max)s to see them side by side."),
         "compareN": _("Compare %(num)s"),
         "compareTicked": _("Compare ticked"),

@@ -34,8 +34,12 @@ async function column(slug) {
     phraseBook(),
     fetch(`${app.dataset.columns}${encodeURIComponent(slug)}.html`),
   ]);
-  // an unknown entry: left out
-  return response.ok ? parse(expanded(await response.text(), book)) : null;
+  if (response.status === 404) return null; // an unknown entry: left out, as on the server
+  if (!response.ok) throw new Error(`the compare column of ${slug}: HTTP ${response.status}`);
+  const cells = parse(expanded(await response.text(), book)); // a damaged file throws
+  // the head and a cell a row: anything else is not a column (another page, say)
+  if (cells.length !== rows.length + 1) throw new Error(`the compare column of ${slug} is damaged`);
+  return cells;
 }
 
 function text(tag, content, attrs = {}) {
@@ -88,4 +92,8 @@ async function show() {
   }
 }
 
-show().catch((error) => console.error(error));
+show().catch((error) => {
+  // a host that lost or mangled a file: say so, never show a table put together wrongly
+  console.error(error);
+  body.replaceChildren(text("p", T.compareFailed, { class: "compare-note", role: "alert" }));
+});

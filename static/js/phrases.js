@@ -15,11 +15,11 @@ function phraseIndex(c) {
 export function expanded(text, book) {
   if (text.startsWith("<")) return text;
   const cut = text.indexOf(SLUG);
-  if (cut < 0) throw new Error("a card file is damaged");
+  if (cut < 0) throw new Error("a phrase-coded file is damaged");
   let card = "";
   for (let i = cut + 1; i < text.length; i++) {
     const n = phraseIndex(text.charCodeAt(i));
-    if (n >= book.length) throw new Error("a card file is damaged");
+    if (n >= book.length) throw new Error("a phrase-coded file is damaged");
     card += n < 0 ? text[i] : book[n];
   }
   return card.replaceAll(SLUG, text.slice(0, cut));
