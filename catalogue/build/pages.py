@@ -9,8 +9,7 @@ from pathlib import Path
 from flask import Response, g, render_template, url_for
 from flask_frozen import Freezer
 
-from ..exports.browser import export, fragments
-from ..exports.phrases import PHRASES, book_file, encoded, phrase_book
+from ..exports.browser import coded_fragments, export
 from ..facets import FACETS
 from ..web import decap
 from ..web.components import browse_rows, render_fragment
@@ -53,15 +52,13 @@ def export_compare(app, base_url: str | None) -> dict[str, tuple[str, dict[str, 
     site = app.extensions["catalogue"]
     out = {}
     for lang in _each_language(app, base_url):
-        columns = {
-            e.slug: render_fragment("_compare_column.html", e=e).strip() for e in site.entries
-        }
         # the labels and markup every column repeats, written once (exports/phrases.py)
-        book = phrase_book(columns)
-        out[lang] = fragments(
+        out[lang] = coded_fragments(
             "compare",
-            {slug: encoded(html, slug, book).encode() for slug, html in columns.items()},
-            also={PHRASES: book_file(book)} if columns else None,  # no entries: no files
+            {
+                e.slug: (e.slug, render_fragment("_compare_column.html", e=e).strip())
+                for e in site.entries
+            },
         )
     return out
 

@@ -273,14 +273,8 @@ def export(
     for lang in languages:
         # line breaks and indentation between tags mean nothing in a card: leave them out
         cards = {e.slug: re.sub(r">\s*\n\s*<", "><", render_card(e, lang).strip()) for e in ranked}
-        book = phrase_book(cards)
-        card_dir, card_files = fragments(
-            "cards",
-            {
-                str(n): encoded(html, slug, book).encode()
-                for n, (slug, html) in enumerate(cards.items())
-            },
-            also={PHRASES: book_file(book)},
+        card_dir, card_files = coded_fragments(
+            "cards", {str(n): piece for n, piece in enumerate(cards.items())}
         )
         files.update(card_files)
         card_dirs[lang] = card_dir + "/"
@@ -309,6 +303,17 @@ def fragments(
         digest.update(name.encode() + b"\0" + len(piece).to_bytes(8, "little") + piece)
     folder = f"{prefix}-{digest.hexdigest()[:12]}"
     return folder, {f"{folder}/{name}": piece for name, piece in named.items()}
+
+
+def coded_fragments(
+    prefix: str, pieces: dict[str, tuple[str, str]]
+) -> tuple[str, dict[str, bytes]]:
+    """HTML pieces ({name: (the entry's slug, its HTML)}) as `fragments`, each with the
+    phrases they share coded, and the phrase book of them all beside them (phrases.py);
+    no pieces, no files."""
+    book = phrase_book(dict(pieces.values()))
+    coded = {name: encoded(html, slug, book).encode() for name, (slug, html) in pieces.items()}
+    return fragments(prefix, coded, also={PHRASES: book_file(book)} if pieces else None)
 
 
 def facet_file(files: dict[str, bytes]) -> str:
