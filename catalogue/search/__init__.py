@@ -30,6 +30,7 @@ from .indexfiles import (
     update_index,
     whoosh_schema,
 )
+from .leases import release, remove_unused
 from .request import (
     MAX_PAGE,
     MAX_PARAM_VALUES,
@@ -66,7 +67,9 @@ __all__ = [
     "index_text",
     "number_text",
     "postings",
+    "release",
     "remove_leftovers",
+    "remove_unused",
     "sort_key",
     "update_index",
     "whoosh_schema",

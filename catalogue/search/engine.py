@@ -17,6 +17,7 @@ from ..model import Credential
 from .bitsets import bits_of, flags_of, inverse, members, ranks
 from .counting import FacetColumns
 from .indexfiles import build_index, index_later, stored_vocabulary
+from .leases import hold
 from .request import PAGE_SIZE, SearchRequest, SearchResults, parse_request
 from .scoring import TermScores
 from .spelling import Spelling
@@ -42,6 +43,8 @@ class SearchEngine:
         if folder is None and later:
             self._folder = index_later(entries, index_root)  # see `folder`
         else:
+            if folder is not None and not hold(folder):  # removed since it was made
+                folder = None
             self.folder = folder or build_index(entries, index_root)
             # read now: gunicorn workers forked after (--preload) share what was read
             self._read_index()

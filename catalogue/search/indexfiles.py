@@ -7,6 +7,7 @@ serving.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -26,6 +27,7 @@ from whoosh.fields import ID, TEXT, Schema
 from ..content.parallel import can_fork, piped_fork
 from ..model import Credential
 from .analysis import ANALYZER, TEXT_FIELDS, index_terms, index_text, words
+from .leases import hold, remove_unused
 from .spelling import spelling_words
 
 INDEX_VERSION = "1"  # bump when the schema, the analysis or the spelling words change
@@ -65,12 +67,25 @@ def build_index(entries: list[Credential], root: Path, name: str | None = None) 
 
     Rebuilt only when the entries changed. The new index is written to a temporary folder,
     renamed into place, and only then named in `root/CURRENT`, replaced atomically.
-    `name` is the entries' fingerprint, if the caller has it already.
+    `name` is the entries' fingerprint, if the caller has it already. The folder comes
+    back leased to this process (see leases.py), so no other command removes it.
     """
     root.mkdir(parents=True, exist_ok=True)
     remove_leftovers(root)
     name = name or fingerprint(entries)
     target = root / name
+    for _ in range(3):
+        if hold(target):
+            break
+        _build(entries, root, name, target)  # not built, or removed as it was found
+    else:
+        raise OSError(f"cannot keep the index {target}: another process removes it")
+    _point_at(root, name)
+    return target
+
+
+def _build(entries: list[Credential], root: Path, name: str, target: Path) -> None:
+    """Write the index of `entries` in `target`, unless it is there already."""
     if not (target / "COMPLETE").exists():
         scratch = Path(tempfile.mkdtemp(prefix=f".build-{os.getpid()}-", dir=root))
         try:
@@ -94,8 +109,6 @@ def build_index(entries: list[Credential], root: Path, name: str | None = None) 
                 # another process built the same index first; use theirs
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-    _point_at(root, name)
-    return target
 
 
 def index_later(entries: list[Credential], root: Path) -> Callable[[], Path]:
@@ -138,7 +151,7 @@ def index_later(entries: list[Credential], root: Path) -> Callable[[], Path]:
             # Complete: the builder's, pointed at in CURRENT (pointing at it again here
             # would remove the index it kept as the previous one, which a server may
             # still read); else built here.
-            complete = (target / "COMPLETE").exists()
+            complete = hold(target)
             built.append(target if complete else build_index(entries, root, name))
         return built[0]
 
@@ -191,10 +204,15 @@ def update_index(
         name = f"live-{fingerprint(new)}"
         (scratch / "COMPLETE").write_text(name)
         target = root / name
-        if target.exists():
-            shutil.rmtree(target)
-        os.rename(scratch, target)
-        return target
+        # The same entries made live elsewhere (a second server on this folder): share it.
+        for _ in range(3):
+            if hold(target):
+                return target
+            if target.exists():
+                remove_unused(target)  # a leftover that never completed
+            with contextlib.suppress(OSError):  # another process renamed theirs in first
+                os.rename(scratch, target)
+        raise OSError(f"cannot keep the index {target}: another process removes it")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -224,11 +242,12 @@ def _point_at(root: Path, name: str) -> None:
     pointer.write_text(name)
     previous = current_index(root)
     os.replace(pointer, root / "CURRENT")
-    # Keep the index just replaced (a searcher may still read it); remove older ones.
+    # Keep the index just replaced (a searcher may still read it) and any that a process
+    # leases (a server started before, live reload's copies); remove the others.
     keep = {name, previous.name if previous else None}
     for old in root.iterdir():
         if old.is_dir() and old.name not in keep and not old.name.startswith(".build-"):
-            shutil.rmtree(old, ignore_errors=True)
+            remove_unused(old)
 
 
 def remove_leftovers(root: Path) -> None:

@@ -47,6 +47,7 @@ class LiveReload:
         self.content_dir = content_dir
         self.code_dirs = [Path(d) for d in code_dirs]
         self.version = 0
+        self.failure = ""  # why the last reload failed, for the pages' banner; "" if it did not
         self.changed = threading.Condition()
         self.content = self._content_snapshot()
         self.code = snapshot(self.code_dirs)
@@ -64,7 +65,12 @@ class LiveReload:
         said = []
         if content_now != self.content:
             self.content = content_now
-            said.append(self.reload_content())
+            try:
+                said.append(self.reload_content())
+                self.failure = ""
+            except Exception as exc:  # keep watching, and say so on every page
+                self.failure = str(exc) or type(exc).__name__
+                said.append(f"reload failed: {self.failure}")
         if code_now != self.code:
             self.code = code_now
             self.app.jinja_env.cache.clear()
@@ -107,8 +113,11 @@ class LiveReload:
             return self.version
 
 
-def enable(app: Flask, content_dir: Path, code_dirs: Iterable[Path]) -> LiveReload:
-    """Watch for changes in a background thread and let pages wait for them."""
+def enable(
+    app: Flask, content_dir: Path, code_dirs: Iterable[Path], start: bool = True
+) -> LiveReload:
+    """Watch for changes in a background thread and let pages wait for them (`start=False`
+    leaves the watching to the caller's own calls of `check`)."""
     live = LiveReload(app, content_dir, code_dirs)
     app.config["LIVE_RELOAD"] = True
     app.extensions["live_reload"] = live
@@ -121,7 +130,8 @@ def enable(app: Flask, content_dir: Path, code_dirs: Iterable[Path]) -> LiveRelo
 
     @app.context_processor
     def live_version():
-        return {"live_version": live.version}
+        return {"live_version": live.version, "live_failure": live.failure}
 
-    threading.Thread(target=live.run, name="live-reload", daemon=True).start()
+    if start:
+        threading.Thread(target=live.run, name="live-reload", daemon=True).start()
     return live

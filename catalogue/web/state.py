@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import threading
 import time
 from contextvars import ContextVar
@@ -27,6 +26,8 @@ from ..search import (
     SearchEngine,
     current_index,
     fingerprint,
+    release,
+    remove_unused,
     update_index,
 )
 
@@ -69,7 +70,12 @@ class Site:
         if folder is not None and folder.name != fingerprint(self.entries):
             folder = None  # the content changed again since: index it as usual
         if previous is not None:
-            folder = update_index(previous.engine.folder, previous.entries, self.entries, index_dir)
+            try:
+                folder = update_index(
+                    previous.engine.folder, previous.entries, self.entries, index_dir
+                )
+            except OSError:  # the previous index is unreadable: build this one afresh
+                folder = None
         self.engine = SearchEngine(self.entries, index_dir, folder, later=index_later)
         # /browse/<facet>/<value-slug>/: a stable slug for every facet value.
         self.browse = {
@@ -164,9 +170,10 @@ def swap_site(app: Flask, fresh: Site) -> Site:
     if retired is not None and retired is not fresh:
         retired.engine.close()
         folder = retired.engine.folder
-        serving = (fresh.engine.folder, old.engine.folder)
-        if folder.name.startswith("live-") and folder not in serving:
-            shutil.rmtree(folder, ignore_errors=True)
+        if folder not in (fresh.engine.folder, old.engine.folder):
+            release(folder)  # for other commands to remove when they clean up
+            if folder.name.startswith("live-"):
+                remove_unused(folder)
     app.extensions["catalogue_retired"] = old
     return old
 
