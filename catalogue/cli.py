@@ -66,10 +66,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     from .web import ROOT, live
 
-    theme = app.config.get("THEME")
-    live.enable(
-        app, Path(args.content), [ROOT / "templates", ROOT / "static", *([theme] if theme else [])]
-    )
+    live.enable(app, Path(args.content), [ROOT / "templates", ROOT / "static"])  # and the theme
     print(f"Serving {args.content} on http://{args.host}:{args.port}/ (Ctrl+C stops)")
     print("Pages reload by themselves when an entry, site.toml or a template changes.")
     if loopback:

@@ -52,8 +52,9 @@ def create_app(content_dir: str | Path = "content", **settings) -> Flask:
     app.extensions["catalogue"] = Site(
         content_dir, index_dir, app.config["DRAFTS"], cache={}, index_later=later
     )
-    settings_theme = app.extensions["catalogue"].catalogue.site.theme
-    theme = app.config["THEME"] or (content_dir / settings_theme if settings_theme else None)
+    # A theme given here wins over site.toml's, which live reload follows (settings_theme).
+    app.extensions["theme_given"] = bool(app.config["THEME"])
+    theme = app.config["THEME"] or settings_theme(app.extensions["catalogue"])
     if theme:
         use_theme(app, Path(theme))
     app.json.ensure_ascii = False
@@ -67,16 +68,31 @@ def create_app(content_dir: str | Path = "content", **settings) -> Flask:
     return app
 
 
-def use_theme(app: Flask, theme: Path) -> None:
+def settings_theme(site: Site) -> Path | None:
+    """The theme folder site.toml names, found in the content folder (whatever the
+    working directory), or None."""
+    name = site.catalogue.site.theme
+    return (site.content_dir / name).resolve() if name else None
+
+
+def use_theme(app: Flask, theme: Path | None) -> None:
     """Put a theme folder's templates/ and static/ in front of the defaults, so that an
-    institution overrides one template, or the stylesheet, with one file."""
+    institution overrides one template, or the stylesheet, with one file. Called again,
+    the new theme replaces the one before (None: no theme)."""
+    loader, static_view = app.extensions.setdefault(
+        "unthemed", (app.jinja_loader, app.view_functions["static"])
+    )
+    app.jinja_loader, app.view_functions["static"] = loader, static_view
+    app.config["THEME"] = None
+    if theme is None:
+        return
+    # Absolute: Flask reads a relative folder against the package, not the working directory.
+    theme = Path(theme).resolve()
     if not theme.is_dir():
         raise ThemeError(f"theme folder {theme} does not exist")
     app.config["THEME"] = theme
     if (theme / "templates").is_dir():
-        app.jinja_loader = ChoiceLoader(
-            [FileSystemLoader(str(theme / "templates")), app.jinja_loader]
-        )
+        app.jinja_loader = ChoiceLoader([FileSystemLoader(str(theme / "templates")), loader])
     static = theme / "static"
 
     def themed_static(filename: str):

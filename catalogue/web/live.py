@@ -18,6 +18,7 @@ from pathlib import Path
 
 from flask import Flask, jsonify, request
 
+from .app import settings_theme, use_theme
 from .state import Site, swap_site
 
 POLL_SECONDS = 0.2
@@ -45,7 +46,9 @@ class LiveReload:
     def __init__(self, app: Flask, content_dir: Path, code_dirs: Iterable[Path]):
         self.app = app
         self.content_dir = content_dir
-        self.code_dirs = [Path(d) for d in code_dirs]
+        self.base_dirs = [Path(d) for d in code_dirs]  # and the theme's, when there is one
+        theme = app.config.get("THEME")
+        self.code_dirs = [*self.base_dirs, *([Path(theme)] if theme else [])]
         self.version = 0
         self.failure = ""  # why the last reload failed, for the pages' banner; "" if it did not
         self.changed = threading.Condition()
@@ -67,6 +70,7 @@ class LiveReload:
             self.content = content_now
             try:
                 said.append(self.reload_content())
+                said += self.follow_theme()
                 self.failure = ""
             except Exception as exc:  # keep watching, and say so on every page
                 self.failure = str(exc) or type(exc).__name__
@@ -97,6 +101,20 @@ class LiveReload:
             + (f" ({names})" if files else "")
             + f"; {len(new.entries)} entries, {problems} error{'s' * (problems != 1)}"
         )
+
+    def follow_theme(self) -> list[str]:
+        """Use the theme site.toml now names, if it changed (a --theme given to the command
+        wins); say so."""
+        if self.app.extensions.get("theme_given"):
+            return []
+        theme = settings_theme(self.app.extensions["catalogue"])
+        if theme == self.app.config.get("THEME"):
+            return []
+        use_theme(self.app, theme)
+        self.app.jinja_env.cache.clear()
+        self.code_dirs = [*self.base_dirs, *([theme] if theme else [])]
+        self.code = snapshot(self.code_dirs)
+        return [f"now using the theme {theme}" if theme else "no theme now"]
 
     def run(self) -> None:
         while True:
