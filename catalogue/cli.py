@@ -10,19 +10,22 @@ from pathlib import Path
 from . import content, newentry
 from .exports.readiness import registry_warnings
 from .fields import PluginError, documents, load_plugins
+from .i18n import counted
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     catalogue = content.load(args.dir)
     catalogue.warnings += registry_warnings(catalogue)
+    # site.toml first: a mistake there explains the others (organisations not read, say)
     for problem in sorted(
-        catalogue.errors + catalogue.warnings, key=lambda p: (p.path, p.line, p.severity)
+        catalogue.errors + catalogue.warnings,
+        key=lambda p: (Path(p.path).name != "site.toml", p.path, p.line, p.severity),
     ):
         print(problem)
     drafts = sum(e.draft for e in catalogue.entries)
     print(
-        f"{len(catalogue.entries)} entries ({drafts} drafts), {len(catalogue.errors)} errors, "
-        f"{len(catalogue.warnings)} warnings"
+        f"{counted(len(catalogue.entries), 'entry', 'entries')} ({counted(drafts, 'draft')}), "
+        f"{counted(len(catalogue.errors), 'error')}, {counted(len(catalogue.warnings), 'warning')}"
     )
     if catalogue.errors or (args.strict and catalogue.warnings):
         return 1
@@ -98,7 +101,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"catalogue index: cannot write the index in {root}: {exc.strerror}", file=sys.stderr)
         return 1
-    print(f"indexed {len(entries)} entries into {folder}")
+    print(f"indexed {counted(len(entries), 'entry', 'entries')} into {folder}")
     return 0
 
 

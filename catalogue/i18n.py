@@ -141,3 +141,8 @@ def language_name(lang: str) -> str:
     """A language's name in that language, as a switch to it shows it: "Français"."""
     name = Locale.parse(lang).get_display_name(lang) or lang
     return name[:1].upper() + name[1:]
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """`n` and the word for it, for the commands' English output: "1 error", "2 errors"."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"

@@ -23,6 +23,7 @@ from flask_frozen import Freezer
 
 from ..content import load_site
 from ..exports.browser import facet_file
+from ..i18n import counted
 from ..web import ThemeError, create_app, decap
 from ..web.language import url_lang
 from ..web.security import embed_policy
@@ -267,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as exc:
         print(f"build: {exc}", file=sys.stderr)
         return 1
-    print(f"\nbuilt {len(urls)} pages into {args.out}")
+    print(f"\nbuilt {counted(len(urls), 'page')} into {args.out}")
     return 0
 
 
@@ -279,7 +280,7 @@ def _progress_bar() -> Callable[[str], None] | None:
     def show(url: str) -> None:
         nonlocal count
         count += 1
-        sys.stderr.write(f"\r{count:>6} pages  {url[:60]:<60}")
+        sys.stderr.write(f"\r{count:>6} {'page ' if count == 1 else 'pages'}  {url[:60]:<60}")
         sys.stderr.flush()
 
     return show

@@ -51,6 +51,7 @@ def load(
     path: str | os.PathLike = "content",
     cache: FileCache | None = None,
     stored: str | os.PathLike | None = None,
+    last_good: Site | None = None,
 ) -> Catalogue:
     """Load the content folder at `path` (holding `site.toml` and `credentials/`).
 
@@ -58,7 +59,8 @@ def load(
     bytes are as before is not parsed again; `parsed` lists those that were. With
     `stored`, a private folder (see entrycache.py), what was parsed is also kept there for
     the next run. Everything is parsed again when site.toml changes, since entries depend
-    on its settings.
+    on its settings. With `last_good` (the settings a running server has), a site.toml
+    that cannot be read whole keeps those (see `load_site`).
     """
     root = Path(path)
     catalogue = Catalogue(root=root, site=Site())
@@ -67,7 +69,9 @@ def load(
         cache.clear()
         cache["site.toml"] = (context, None, [])
     problems: list[ContentError] = []
-    catalogue.site = load_site(root, problems)
+    catalogue.site = load_site(root, problems, last_good)
+    if last_good is not None and catalogue.site is last_good:
+        stored = None  # entries read with settings other than the file's: not for next start
     for problem in problems:
         (catalogue.warnings if problem.severity == "warning" else catalogue.errors).append(problem)
     folder = root / "credentials"

@@ -14,6 +14,7 @@ from ..fields import Field, FieldError
 from ..fields.builtin import LANGUAGES
 from ..fields.kinds import CHOICE, TEXT, URL, Kind
 from ..fields.nodes import KIND_WORDS, distinct, file_line, is_null, items, keyed, text
+from ..i18n import counted
 from .entry import SLUG_RE, DocumentError, read_document
 from .errors import ContentError
 from .frontmatter import parse_front_matter
@@ -89,7 +90,8 @@ class ElectivesKind(Kind):
         options = SLUGS.convert(parts["from"], field)
         if int(choose.value) > len(options):
             raise FieldError(
-                f"choose: {choose.value} is more than the {len(options)} electives listed in from",
+                f"choose: {choose.value} is more than the {counted(len(options), 'elective')} "
+                "listed in from",
                 choose,
             )
         return Electives(int(choose.value), options, file_line(choose))

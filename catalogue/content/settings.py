@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from ..i18n import SOURCE_LANGUAGE, interface_languages
 from .countries import ALPHA3
 from .errors import ContentError
 from .organisations import Organisation, load_organisations
+from .tomlread import read_toml, table_line
 
 
 @dataclass(frozen=True)
@@ -155,11 +155,21 @@ def _check_table(table: dict, cls, where: str, path: str, errors: list, text: st
     known = [f.name for f in fields(cls) if f.name not in (*TABLES, "translated", "organisations")]
     line = lambda key: _line_of(text, key, where.rstrip("."))  # noqa: E731
     defaults = cls()
+    # at the top, the tables may be misspelt too ([colors])
+    tables = [] if where else [*TABLES, "organisations", *interface_languages()]
     for key, value in table.items():
         if key not in known:
-            hint = difflib.get_close_matches(key, known, n=1)
+            if isinstance(value, dict) and tables:
+                hint = difflib.get_close_matches(key, tables, n=1)
+                extra = f"; did you mean [{hint[0]}]?" if hint else f"; known: {', '.join(tables)}"
+                errors.append(
+                    ContentError(path, table_line(text, key), key, f"unknown table [{key}]{extra}")
+                )
+                continue
+            hint = difflib.get_close_matches(key, known + tables, n=1)
             extra = f"; did you mean '{hint[0]}'?" if hint else f"; known keys: {', '.join(known)}"
-            errors.append(ContentError(path, line(key), f"{where}{key}", f"unknown setting{extra}"))
+            at = line(key) if where else table_line(text, key)
+            errors.append(ContentError(path, at, f"{where}{key}", f"unknown setting{extra}"))
             continue
         expected = type(getattr(defaults, key))
         if expected is tuple:  # a list of strings
@@ -180,18 +190,21 @@ def _check_table(table: dict, cls, where: str, path: str, errors: list, text: st
     return kept
 
 
-def load_site(content_dir: Path, errors: list[ContentError]) -> Site:
-    """Read `site.toml`; report problems into `errors` and fall back to defaults."""
+def load_site(content_dir: Path, errors: list[ContentError], last_good: Site | None = None) -> Site:
+    """Read `site.toml`; report problems into `errors` and fall back to defaults for what
+    is wrong. A line TOML cannot read is left out; with `last_good` (the settings a
+    running server has), a file that cannot be read whole keeps those instead."""
     path = content_dir / "site.toml"
     if not path.exists():
         return Site()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", None) or _toml_line(str(exc))
-        errors.append(ContentError(str(path), line, None, f"cannot read settings: {exc}"))
-        return Site()
-    text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        errors.append(ContentError(str(path), 1, None, f"cannot read settings: {exc}"))
+        return last_good or Site()
+    data, whole = read_toml(text, str(path), errors)
+    if not whole and last_good is not None:
+        return last_good
     tables = {}
     for name, cls in TABLES.items():
         table = data.pop(name, {})
@@ -335,13 +348,3 @@ def _check_cms(cms: Cms, problem) -> Cms:
     else:
         return cms
     return Cms()
-
-
-def _toml_line(message: str) -> int:
-    # tomllib says "... (at line 3, column 7)"
-    marker = "at line "
-    if marker in message:
-        digits = message.split(marker, 1)[1].split(",", 1)[0].split(")", 1)[0]
-        if digits.isdigit():
-            return int(digits)
-    return 1

@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 
 from ..content.store import ContentStore, StoreError
 from ..exports.decap import ENTRIES, MEDIA, PATHWAYS
+from ..i18n import counted
 
 COLLECTIONS = (ENTRIES, PATHWAYS)  # the folders of Markdown files the editor works on
 
@@ -221,7 +222,7 @@ class Backend:
         checked = [self.deletable(str(p)) for p in paths]
         for relative in checked:
             self.store.delete(relative)
-        return {"message": f"deleted {len(checked)} file(s)"}
+        return {"message": f"deleted {counted(len(checked), 'file')}"}
 
     def deletable(self, relative: str) -> str:
         if PurePosixPath(relative).parent.as_posix() == MEDIA:

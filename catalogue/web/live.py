@@ -18,6 +18,7 @@ from pathlib import Path
 
 from flask import Flask, jsonify, request
 
+from ..i18n import counted
 from .app import settings_theme, use_theme
 from .state import Site, swap_site
 
@@ -96,10 +97,9 @@ class LiveReload:
         problems = len(new.catalogue.errors)
         how = "updated" if new.engine.folder.name.startswith("live-") else "rebuilt"
         return (
-            f"reloaded in {took:.2f} s ({how} the index): read {len(files)} "
-            f"file{'s' * (len(files) != 1)}"
+            f"reloaded in {took:.2f} s ({how} the index): read {counted(len(files), 'file')}"
             + (f" ({names})" if files else "")
-            + f"; {len(new.entries)} entries, {problems} error{'s' * (problems != 1)}"
+            + f"; {counted(len(new.entries), 'entry', 'entries')}, {counted(problems, 'error')}"
         )
 
     def follow_theme(self) -> list[str]:

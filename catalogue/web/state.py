@@ -63,7 +63,10 @@ class Site:
         self.content_dir, self.index_dir, self.drafts = content_dir, index_dir, drafts
         self.cache = cache
         index_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.catalogue = content.load(content_dir, cache=cache, stored=index_dir)
+        last_good = previous.catalogue.site if previous is not None else None
+        self.catalogue = content.load(
+            content_dir, cache=cache, stored=index_dir, last_good=last_good
+        )
         self.entries = self.catalogue.published(drafts)
         self.by_slug = {e.slug: e for e in self.entries}
         self.draft_count = sum(1 for e in self.entries if e.draft)  # `serve --drafts` only

@@ -235,9 +235,12 @@ def page_context() -> dict:
     fixed = s.page_globals.get(key)
     if fixed is None:
         fixed = s.page_globals[key] = page_globals(s)
+    shown = s.catalogue.errors if current_app.config["SHOW_CONTENT_ERRORS"] else []
+    settings = [e for e in shown if Path(e.path).name == "site.toml"]
     return {
         **fixed,
-        "content_errors": s.catalogue.errors if current_app.config["SHOW_CONTENT_ERRORS"] else [],
+        "content_errors": [e for e in shown if Path(e.path).name != "site.toml"],
+        "settings_errors": settings,
         "language_links": language_links(),
         "static_build": static_build(),
     }
