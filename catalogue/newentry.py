@@ -9,6 +9,7 @@ wrong with it. It starts as a draft, so publishing stays a deliberate step.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -46,9 +47,13 @@ def problem_with(question: Field, value) -> str | None:
 
 
 def ask_all(
-    given: dict, ask: Callable[[str], str], say: Callable[[str], None]
+    given: dict,
+    ask: Callable[[str], str],
+    say: Callable[[str], None],
+    taken: Callable[[str], str | None] = lambda title: None,
 ) -> dict[str, object]:
-    """Ask for every question `given` does not answer; ask again until each answer is right."""
+    """Ask for every question `given` does not answer; ask again until each answer is right
+    (a title is wrong, too, when `taken` says why its file cannot be written)."""
     values = dict(given)
     for q in questions():
         if q.name in values:
@@ -56,6 +61,8 @@ def ask_all(
         while True:
             value = value_of(q, ask(f"{q.prompt}: "))
             problem = problem_with(q, value)
+            if problem is None and q.name == "title":
+                problem = taken(str(value))
             if problem is None:
                 values[q.name] = value
                 break
@@ -66,6 +73,31 @@ def ask_all(
 def typed(values: dict) -> dict:
     """Each checked answer as its field writes it (numbers as numbers)."""
     return {name: FIELDS_BY_NAME[name].kind.written(value) for name, value in values.items()}
+
+
+def preview_text(content_dir: str, slug: str) -> str:
+    """How to see a new draft: drafts show only on a server started with --drafts, so the
+    server the README starts (without it) needs a second one beside it."""
+    folder = "" if Path(content_dir) == Path("content") else f" --content {content_dir}"
+    page = f"/credentials/{slug}/"
+    return (
+        f"Preview (a draft shows only with --drafts): catalogue serve --drafts{folder}, "
+        f"then http://127.0.0.1:5000{page}\n"
+        f"  With a server already running without --drafts, start a second one beside it: "
+        f"catalogue serve --drafts{folder} --port 5001, then http://127.0.0.1:5001{page}"
+    )
+
+
+def title_problem(root: Path, title: str) -> str | None:
+    """Why no entry can be written for `title` in the content folder `root` (its file
+    exists, say): asked before any other question."""
+    slug = slugify(title)
+    if not slug:
+        return "the title needs at least one letter or digit"
+    target = root / "credentials" / f"{slug}.md"
+    if target.exists():
+        return f"{target} already exists; not overwritten (give another title, or edit it)"
+    return None
 
 
 def run(args, interactive: bool) -> int:
@@ -81,9 +113,14 @@ def run(args, interactive: bool) -> int:
             print(f"catalogue new: {flag}: {problem}", file=sys.stderr)
             return 2
         given[q.name] = value
+    root = Path(args.content)
+    taken = functools.partial(title_problem, root)
+    if "title" in given and (problem := taken(str(given["title"]))):
+        print(f"catalogue new: {problem}", file=sys.stderr)
+        return 1 if slugify(str(given["title"])) else 2
     if interactive:
         try:
-            given = ask_all(given, input, print)
+            given = ask_all(given, input, print, taken)
         except (EOFError, KeyboardInterrupt):
             print("\ncatalogue new: stopped; nothing was written", file=sys.stderr)
             return 1
@@ -91,18 +128,15 @@ def run(args, interactive: bool) -> int:
         print('catalogue new: give a title, e.g. catalogue new "Data Literacy"', file=sys.stderr)
         return 2
     slug = slugify(str(given["title"]))
-    if not slug:
-        print("catalogue new: the title needs at least one letter or digit", file=sys.stderr)
-        return 2
-    root = Path(args.content)
     target = root / "credentials" / f"{slug}.md"
-    if target.exists():
-        print(f"catalogue new: {target} already exists; not overwritten", file=sys.stderr)
-        return 1
     target.parent.mkdir(parents=True, exist_ok=True)
     values = {**typed(given), "updated": dt.date.today()}  # new entries lead the feed
-    with open(target, "x", encoding="utf-8") as out:
-        out.write(documents.new_entry_text(str(values.pop("title")), values))
+    try:
+        with open(target, "x", encoding="utf-8") as out:
+            out.write(documents.new_entry_text(str(values.pop("title")), values))
+    except FileExistsError:  # written meanwhile, by another command or the editor
+        print(f"catalogue new: {taken(str(given['title']))}", file=sys.stderr)
+        return 1
     missing = [q.name for q in questions() if q.name not in given]
     print(f"Wrote {target}")
     if missing:
@@ -111,7 +145,7 @@ def run(args, interactive: bool) -> int:
         _, problems = content.parse_file(target, load_site(root, []))
         for problem in problems:  # the framework checks' warnings: worth knowing now
             print(problem)
-    print(f"Preview: catalogue serve --drafts, then http://127.0.0.1:5000/credentials/{slug}/")
+    print(preview_text(args.content, slug))
     site = load_site(root, [])
     if site.base_url:
         address = site.base_url.rstrip("/") + f"/credentials/{slug}/"

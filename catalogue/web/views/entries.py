@@ -8,6 +8,7 @@ from flask import (
     Flask,
     Response,
     abort,
+    current_app,
     jsonify,
     render_template,
     request,
@@ -29,6 +30,11 @@ from .registries import publisher
 def entry(slug: str):
     item = site().by_slug.get(slug)
     if item is None:
+        draft = site().catalogue.get(slug)
+        if draft is not None and current_app.config["SHOW_CONTENT_ERRORS"]:
+            # An editor's preview on a server that hides drafts: say why, and how to see it.
+            # Only where content errors show (catalogue serve), never to the public.
+            return render_template("404.html", draft=draft), 404
         abort(404)
     return render_template("entry.html", entry=item, jsonld=course_jsonld(item, publisher()))
 
