@@ -124,7 +124,8 @@ EXPECTED: dict[str, list[str]] = {
         f"{C}/cost-negative.md:10: cost: must be at least 0; got -5",
     ],
     "cost-dollar.md": [
-        f"{C}/cost-dollar.md:10: cost: expected a number such as 650; got '$650'",
+        f"{C}/cost-dollar.md:10: cost: write the number alone, without the currency sign: 650, "
+        "not $650 (the currency is the `currency` field)",
     ],
     "hours-zero.md": [
         f"{C}/hours-zero.md:8: hours: must be more than 0; got 0",

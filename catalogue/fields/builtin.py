@@ -173,7 +173,8 @@ BUILTIN: tuple[Field, ...] = (
         "currency",
         CURRENCY,
         False,
-        "ISO 4217 currency code; defaults to the one in site.toml.",
+        "The three-letter code of the currency, such as CAD or EUR; without it, the site's "
+        "currency.",
         "CAD",
         default="currency",
         **_OWN_PLACE,
@@ -197,7 +198,7 @@ BUILTIN: tuple[Field, ...] = (
         "language",
         CHOICE_LIST,
         False,
-        "Language of instruction: `en`, `fr` or a list; defaults to site.toml.",
+        "Language of instruction: `en`, `fr` or a list of both; without it, the site's language.",
         "en",
         choices=LANGUAGES,
         # written in their own language, as a language switch shows them
@@ -210,8 +211,8 @@ BUILTIN: tuple[Field, ...] = (
         "skills",
         SKILLS,
         True,
-        "Competencies the learner shows: text, or `{name, uri}` where the uri points "
-        "into a framework such as ESCO.",
+        "Skills the learner shows, one a line: a name, or a name with the web address "
+        "of the skill in a framework such as ESCO (`{name, uri}`).",
         ["High-voltage isolation and verification"],
         boost=3.0,
         facet=FacetSpec(N_("Skill"), place=11),
@@ -227,7 +228,6 @@ BUILTIN: tuple[Field, ...] = (
         "ESCO",
         max_length=150,
         boost=1.0,
-        csv=False,
         **_OWN_PLACE,
     ),
     Field(
@@ -266,7 +266,6 @@ BUILTIN: tuple[Field, ...] = (
         max_length=2000,
         boost=1.0,
         prompt="How learners are assessed",
-        csv=False,
         **_OWN_PLACE,
     ),
     Field(
@@ -291,7 +290,8 @@ BUILTIN: tuple[Field, ...] = (
         "assessment_only",
         BOOLEAN,
         False,
-        "True when it recognises prior learning: assessment with no instruction.",
+        "`true` when it recognises prior learning (an assessment with no teaching); "
+        "`false` or left out otherwise.",
         False,
         **_OWN_PLACE,
     ),
@@ -337,7 +337,7 @@ BUILTIN: tuple[Field, ...] = (
         DATE,
         False,
         "When the entry was added or last revised (YYYY-MM-DD); entries with a date appear "
-        "in the Atom feed, newest first.",
+        "in the site's feed of new and updated entries, newest first.",
         "2026-10-14",
         sorts=(Sort("updated", N_("Recently updated"), 5, descending=True),),
         **_OWN_PLACE,
@@ -346,9 +346,9 @@ BUILTIN: tuple[Field, ...] = (
         "occupations",
         OCCUPATIONS,
         False,
-        "Careers it prepares for: text, or `{code, name}` with a code from the site's "
-        "occupation scheme (site.toml `occupation_scheme`, NOC 2021 by default: five "
-        "digits, such as 72410).",
+        "Careers it prepares for, one a line: a name, or a name with its occupation code "
+        "(`{code, name}`); codes are Canada's NOC 2021 unless the site uses another "
+        "list: five digits, such as 72410.",
         ["Automotive service technicians"],
         label=N_("Careers"),
         boost=1.0,
@@ -359,9 +359,9 @@ BUILTIN: tuple[Field, ...] = (
         "ctid",
         TEXT,
         False,
-        "Pins the entry's Credential Engine identifier (CTID) once it is published to the "
-        "Credential Registry; without it the CTDL export derives one from the site's base URL "
-        "and the slug.",
+        "The entry's identifier in Credential Engine's Credential Registry, once it is "
+        "published there; leave it out and one is made from the site's address and the "
+        "entry's file name.",
         "ce-7d5c2a4e-3f1b-4a8c-9e2d-4b6f8a1c3e5d",
         label="CTID",
         pattern=CTID,
@@ -374,7 +374,8 @@ BUILTIN: tuple[Field, ...] = (
         "draft",
         BOOLEAN,
         False,
-        "Drafts are served by `catalogue serve --drafts` only and never frozen.",
+        "A draft is not published: it shows only on a preview server started with "
+        "`catalogue serve --drafts`, never on the public site. Delete the line to publish.",
         False,
         csv=False,
         **_OWN_PLACE,

@@ -185,6 +185,15 @@ class Number(Kind):
 
     def convert(self, node, field):
         raw = text(node)
+        money = re.fullmatch(r"([$€£]\s*)?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?(\s*[$€£])?", raw)
+        if money and (money.group(1) or money.group(5)):  # a currency sign: $1,250.00
+            plain = raw.strip("$€£ ").replace(",", "")
+            raise FieldError(
+                "write the number alone, without the currency sign"
+                + (" and the comma" if "," in raw else "")
+                + f": {plain}, not {raw} (the currency is the `currency` field)",
+                node,
+            )
         if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", raw):
             raise FieldError(
                 f"write numbers without separators: {raw.replace(',', '')}, not {raw}", node
@@ -231,6 +240,10 @@ class Boolean(Kind):
 
     def schema(self, field):
         return {"type": "boolean"}
+
+    def csv(self, value: Any) -> str:
+        """yes or no, as an editor reads a spreadsheet (and as a file may write it)."""
+        return "" if value is None else ("yes" if value else "no")
 
     def empty(self, field):
         return False
@@ -283,6 +296,10 @@ class Start(Kind):
         if isinstance(node, MappingNode):
             raise FieldError("expected on-demand or a list of dates (YYYY-MM-DD)", node)
         nodes = node.value if isinstance(node, SequenceNode) else [node]
+        if isinstance(node, ScalarNode) and all(
+            re.fullmatch(r"\d{4}-\d{2}-\d{2}", part.strip()) for part in node.value.split(",")
+        ):
+            items(node, field.name, field.example)  # dates on one line: show the list form
         if not nodes:  # no fixed dates (what the editor at /admin/ writes): on demand
             return None
         for item in nodes:
