@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .nodes import KIND_WORDS, FieldError, distinct, is_null, items, keyed, text
+from .nodes import KIND_WORDS, FieldError, distinct, is_null, items, keyed, number_problem, text
 
 
 class Field(Protocol):
@@ -185,25 +185,9 @@ class Number(Kind):
 
     def convert(self, node, field):
         raw = text(node)
-        money = re.fullmatch(r"([$€£]\s*)?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?(\s*[$€£])?", raw)
-        if money and (money.group(1) or money.group(5)):  # a currency sign: $1,250.00
-            plain = raw.strip("$€£ ").replace(",", "")
-            raise FieldError(
-                "write the number alone, without the currency sign"
-                + (" and the comma" if "," in raw else "")
-                + f": {plain}, not {raw} (the currency is the `currency` field)",
-                node,
-            )
-        if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", raw):
-            raise FieldError(
-                f"write numbers without separators: {raw.replace(',', '')}, not {raw}", node
-            )
-        if re.fullmatch(r"0\d+(\.\d*)?", raw):
-            raise FieldError(
-                f"'{raw}' has a leading zero, which YAML reads as an octal number; "
-                f"write {raw.lstrip('0') or '0'}",
-                node,
-            )
+        problem = number_problem(raw)
+        if problem:
+            raise FieldError(problem, node)
         if not re.fullmatch(r"-?\d+(\.\d+)?", raw):
             raise FieldError(f"expected a number such as {field.example}; got '{raw}'", node)
         value = float(raw)

@@ -7,6 +7,8 @@ instead of passing silently.
 
 from __future__ import annotations
 
+import re
+
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -95,3 +97,24 @@ def distinct(pairs: list[tuple[object, yaml.Node]], key=lambda value: value) -> 
             raise FieldError(f"lists '{key(value)}' twice; keep one", node)
         seen.add(key(value))
     return [value for value, _ in pairs]
+
+
+def number_problem(raw: str) -> str | None:
+    """What to write instead of `raw` where a number is expected, when it is a number
+    written as people write money or big numbers ($1,250.00, 1,200, 012); else None."""
+    money = re.fullmatch(r"([$€£]\s*)?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?(\s*[$€£])?", raw)
+    if money and (money.group(1) or money.group(5)):  # a currency sign: $1,250.00
+        plain = raw.strip("$€£ ").replace(",", "")
+        comma = " and the comma" if "," in raw else ""
+        return (
+            f"write the number alone, without the currency sign{comma}: {plain}, not {raw} "
+            "(the currency is the `currency` field)"
+        )
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", raw):
+        return f"write numbers without separators: {raw.replace(',', '')}, not {raw}"
+    if re.fullmatch(r"0\d+(\.\d*)?", raw):
+        return (
+            f"'{raw}' has a leading zero, which YAML reads as an octal number; "
+            f"write {raw.lstrip('0') or '0'}"
+        )
+    return None
