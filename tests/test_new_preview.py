@@ -64,8 +64,12 @@ def test_the_printed_preview_works_and_a_hidden_draft_says_how_to_see_it(
     assert f"catalogue serve --drafts --content {content}, then" in out
     assert f"catalogue serve --drafts --content {content} --port 5001" in out
     path = re.search(r"http://127\.0\.0\.1:5000(/credentials/[^/]+/)", out).group(1)
-    fill(content / "credentials" / "data-literacy.md")
+    # as written, with questions left for later: its address lists what to fix
     index = tmp_path / "index"
+    served = create_app(content, index_dir=index, show_content_errors=True).test_client()
+    page = served.get(path).get_data(as_text=True)
+    assert "This entry has errors to fix" in page and "data-literacy.md:4: summary: is empty" in page
+    fill(content / "credentials" / "data-literacy.md")
     # on a server with --drafts, the address is the draft's page
     drafts = create_app(content, drafts=True, index_dir=index, show_content_errors=True)
     assert drafts.test_client().get(path).status_code == 200
@@ -76,7 +80,7 @@ def test_the_printed_preview_works_and_a_hidden_draft_says_how_to_see_it(
     assert response.status_code == 404
     assert "This entry is a draft" in page and "data-literacy.md" in page
     assert "<code>catalogue serve --drafts</code>" in page
-    assert "withdrawn" not in page
+    assert "withdrawn" not in page and "errors to fix" not in page
     # in production (no content errors shown) a draft is not revealed
     public = create_app(content, index_dir=index).test_client().get(path)
     assert public.status_code == 404

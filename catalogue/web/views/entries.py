@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from flask import (
     Flask,
@@ -30,11 +31,15 @@ from .registries import publisher
 def entry(slug: str):
     item = site().by_slug.get(slug)
     if item is None:
-        draft = site().catalogue.get(slug)
-        if draft is not None and current_app.config["SHOW_CONTENT_ERRORS"]:
-            # An editor's preview on a server that hides drafts: say why, and how to see it.
-            # Only where content errors show (catalogue serve), never to the public.
-            return render_template("404.html", draft=draft), 404
+        if current_app.config["SHOW_CONTENT_ERRORS"]:
+            # An editor's preview of a draft on a server that hides drafts, or of a file
+            # with errors: say why, and what to do. Only where content errors show
+            # (catalogue serve), never to the public.
+            catalogue = site().catalogue
+            draft = catalogue.get(slug)
+            broken = [e for e in catalogue.errors if Path(e.path).name == f"{slug}.md"]
+            if draft is not None or broken:
+                return render_template("404.html", draft=draft, broken=broken), 404
         abort(404)
     return render_template("entry.html", entry=item, jsonld=course_jsonld(item, publisher()))
 
