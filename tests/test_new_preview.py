@@ -68,7 +68,8 @@ def test_the_printed_preview_works_and_a_hidden_draft_says_how_to_see_it(
     index = tmp_path / "index"
     served = create_app(content, index_dir=index, show_content_errors=True).test_client()
     page = served.get(path).get_data(as_text=True)
-    assert "This entry has errors to fix" in page and "data-literacy.md:4: summary: is empty" in page
+    assert "This entry has errors to fix" in page
+    assert "data-literacy.md:4: summary: is empty" in page
     fill(content / "credentials" / "data-literacy.md")
     # on a server with --drafts, the address is the draft's page
     drafts = create_app(content, drafts=True, index_dir=index, show_content_errors=True)
