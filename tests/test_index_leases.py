@@ -125,9 +125,7 @@ def test_a_failed_reload_shows_on_every_page(tmp_path, monkeypatch):
     monkeypatch.setattr(live, "Site", broken)
     entry = folder / "credentials" / f"{SLUG}.md"
     entry.write_text(entry.read_text(encoding="utf-8") + "\nMore.\n", "utf-8")
-    assert watcher.check() == [
-        "reload failed: [Errno 2] No such file or directory: 'live-0123'"
-    ]
+    assert watcher.check() == ["reload failed: [Errno 2] No such file or directory: 'live-0123'"]
     page = app.test_client().get("/").get_data(as_text=True)
     assert "Live reload failed" in page and "live-0123" in page
     # the next change that loads clears it

@@ -55,9 +55,7 @@ def test_a_title_typed_whose_file_exists_is_asked_again_first(content):
                     "not overwritten (give another title, or edit it)"]  # fmt: skip
 
 
-def test_the_printed_preview_works_and_a_hidden_draft_says_how_to_see_it(
-    content, tmp_path, capsys
-):
+def test_the_printed_preview_works_and_a_hidden_draft_says_how_to_see_it(content, tmp_path, capsys):
     assert cli.main(["new", "Data Literacy", "--content", str(content), "--no-input"]) == 0
     out = capsys.readouterr().out
     # the command names this content folder and shows drafts
