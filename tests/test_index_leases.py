@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 from catalogue import content
-from catalogue.search import build_index, update_index
+from catalogue.search import SearchEngine, build_index, update_index
 from catalogue.web import create_app, live
 
 from .conftest import DEMO, ROOT
@@ -40,12 +40,19 @@ def _remove_elsewhere(folder: Path) -> bool:
 def test_a_leased_index_is_kept_and_an_unleased_one_removed(tmp_path):
     entries = content.load(DEMO).published()
     root = tmp_path / "index"
-    folder = build_index(entries, root)
+    folder = build_index(entries, root)  # held for the caller
     live_copy = update_index(folder, entries, entries[:-1], root)
     assert live_copy is not None and live_copy.name.startswith("live-")
+    engine = SearchEngine(entries[:-1], root, live_copy)  # an engine holds its own
     # this process uses both: another process may not remove them
     assert not _remove_elsewhere(folder) and (folder / "COMPLETE").exists()
     assert not _remove_elsewhere(live_copy) and (live_copy / "COMPLETE").exists()
+    # a second engine on the same folder: closing one keeps the other's lease
+    other = SearchEngine(entries[:-1], root, live_copy)
+    engine.close()
+    assert not _remove_elsewhere(live_copy)
+    other.close()  # the last one: now another command may clean it up
+    assert _remove_elsewhere(live_copy) and not live_copy.exists()
     # a folder nobody uses goes
     stale = root / "stale"
     shutil.copytree(folder, stale)
@@ -56,6 +63,7 @@ def test_another_build_keeps_the_index_a_server_reads(tmp_path):
     entries = content.load(DEMO).published()
     root = tmp_path / "index"
     ours = update_index(build_index(entries, root), entries, entries[:-2], root)
+    engine = SearchEngine(entries[:-2], root, ours)  # a server's, after a live reload
     # another command builds the index of other entries in the same root and cleans up
     code = (
         "import sys; from pathlib import Path; from catalogue import content;"
@@ -64,6 +72,7 @@ def test_another_build_keeps_the_index_a_server_reads(tmp_path):
     )
     subprocess.run([sys.executable, "-c", code, str(DEMO), str(root)], cwd=ROOT, check=True)
     assert (ours / "COMPLETE").exists()
+    assert engine.answer({"q": "dairy"}).total > 0
 
 
 def _get(url: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import weakref
 from collections.abc import Mapping
 from functools import cached_property
 from itertools import islice
@@ -17,7 +18,7 @@ from ..model import Credential
 from .bitsets import bits_of, flags_of, inverse, members, ranks
 from .counting import FacetColumns
 from .indexfiles import build_index, index_later, stored_vocabulary
-from .leases import hold
+from .leases import hold, release
 from .request import PAGE_SIZE, SearchRequest, SearchResults, parse_request
 from .scoring import TermScores
 from .spelling import Spelling
@@ -45,7 +46,8 @@ class SearchEngine:
         else:
             if folder is not None and not hold(folder):  # removed since it was made
                 folder = None
-            self.folder = folder or build_index(entries, index_root)
+            self.folder = folder or build_index(entries, index_root)  # held either way
+            self._lease = weakref.finalize(self, release, self.folder)
             # read now: gunicorn workers forked after (--preload) share what was read
             self._read_index()
         self.columns = FacetColumns(entries)
@@ -72,7 +74,9 @@ class SearchEngine:
     def folder(self) -> Path:
         """The index's folder, once it is built: asked for only when the index is built
         later (otherwise set in __init__)."""
-        return self._folder()
+        folder = self._folder()  # held (see index_later)
+        self._lease = weakref.finalize(self, release, folder)
+        return folder
 
     @cached_property
     def text(self) -> TermScores:
@@ -109,8 +113,11 @@ class SearchEngine:
         return self.search(self.parse(args))
 
     def close(self) -> None:
+        """Close the index and end this engine's lease on its folder (see leases.py)."""
         if "text" in self.__dict__:  # opened
             self.text.close()
+        if hasattr(self, "_lease"):
+            self._lease()
 
     def search(
         self, request: SearchRequest, page_size: int = PAGE_SIZE, facets: bool = True

@@ -68,7 +68,8 @@ def build_index(entries: list[Credential], root: Path, name: str | None = None) 
     Rebuilt only when the entries changed. The new index is written to a temporary folder,
     renamed into place, and only then named in `root/CURRENT`, replaced atomically.
     `name` is the entries' fingerprint, if the caller has it already. The folder comes
-    back leased to this process (see leases.py), so no other command removes it.
+    back leased to this process (see leases.py), so no other command removes it: one
+    hold, for the caller to `release` when done with it.
     """
     root.mkdir(parents=True, exist_ok=True)
     remove_leftovers(root)
@@ -205,14 +206,12 @@ def update_index(
         (scratch / "COMPLETE").write_text(name)
         target = root / name
         # The same entries made live elsewhere (a second server on this folder): share it.
-        for _ in range(3):
-            if hold(target):
-                return target
+        if not (target / "COMPLETE").exists():
             if target.exists():
                 remove_unused(target)  # a leftover that never completed
             with contextlib.suppress(OSError):  # another process renamed theirs in first
                 os.rename(scratch, target)
-        raise OSError(f"cannot keep the index {target}: another process removes it")
+        return target  # the engine leases it, or builds afresh if it went meanwhile
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -18,16 +18,18 @@ from pathlib import Path
 
 LEASE = "LEASE"
 
-_held: dict[str, int] = {}  # folder -> the open LEASE file this process locks it by
+_held: dict[str, list[int]] = {}  # folder -> [its open LEASE file, the holds on it]
 _guard = threading.Lock()
 
 
 def hold(folder: Path) -> bool:
-    """Lease `folder` for this process (once; holding it again changes nothing). Returns
-    False, holding nothing, when the folder is not a complete index (or is gone)."""
+    """Lease `folder` for this process, once more: each hold is ended by one `release`,
+    and the lock by the last. Returns False, holding nothing, when the folder is not a
+    complete index (or is gone)."""
     key = str(Path(folder).absolute())
     with _guard:
         if key in _held:
+            _held[key][1] += 1
             return True
         try:
             fd = os.open(Path(folder) / LEASE, os.O_RDWR | os.O_CREAT, 0o600)
@@ -38,16 +40,22 @@ def hold(folder: Path) -> bool:
         if not (Path(folder) / "COMPLETE").exists():
             os.close(fd)
             return False
-        _held[key] = fd
+        _held[key] = [fd, 1]
         return True
 
 
 def release(folder: Path) -> None:
-    """End this process's lease on `folder`, if it holds one."""
+    """End one hold of this process on `folder`; the last one ends the lease."""
+    key = str(Path(folder).absolute())
     with _guard:
-        fd = _held.pop(str(Path(folder).absolute()), None)
-    if fd is not None:
-        os.close(fd)
+        lease = _held.get(key)
+        if lease is None:
+            return
+        lease[1] -= 1
+        if lease[1] > 0:
+            return
+        del _held[key]
+    os.close(lease[0])
 
 
 def held(folder: Path) -> bool:

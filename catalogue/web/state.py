@@ -26,7 +26,6 @@ from ..search import (
     SearchEngine,
     current_index,
     fingerprint,
-    release,
     remove_unused,
     update_index,
 )
@@ -171,12 +170,10 @@ def swap_site(app: Flask, fresh: Site) -> Site:
     app.extensions["catalogue"] = fresh
     retired = app.extensions.get("catalogue_retired")
     if retired is not None and retired is not fresh:
-        retired.engine.close()
+        retired.engine.close()  # its lease ends: other commands may now remove its index
         folder = retired.engine.folder
-        if folder not in (fresh.engine.folder, old.engine.folder):
-            release(folder)  # for other commands to remove when they clean up
-            if folder.name.startswith("live-"):
-                remove_unused(folder)
+        if folder.name.startswith("live-"):
+            remove_unused(folder)  # unless a site still served here or elsewhere uses it
     app.extensions["catalogue_retired"] = old
     return old
 
