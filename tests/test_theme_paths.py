@@ -71,6 +71,13 @@ def test_a_theme_named_while_serving_is_taken_up(tmp_path, monkeypatch):
     # the theme's own files are watched now: an edit reloads the pages
     (content / "theme" / "static" / "css" / "site.css").write_text(CSS + "p { margin: 0; }\n")
     assert "templates and static files changed" in watcher.check()
+    # named before its folder is made: said on every page, then taken up when it is
+    (content / "site.toml").write_text('name = "Themed"\ntheme = "mine"\n')
+    assert "no theme now" in watcher.check()
+    assert "no folder &#39;mine&#39; in the content folder" in fetch(client, "/content-errors/")[1]
+    shutil.copytree(content / "theme", content / "mine")
+    assert any("now using the theme" in line for line in watcher.check())
+    assert fetch(client, "/static/css/site.css")[1].startswith(CSS)
     # and taking it out of site.toml goes back to the catalogue's own
     (content / "site.toml").write_text('name = "Themed"\n')
     assert "no theme now" in watcher.check()

@@ -10,6 +10,7 @@ static/js/live-reload.js waits on /__live-reload until the version it saw change
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import time
@@ -57,10 +58,14 @@ class LiveReload:
         self.code = snapshot(self.code_dirs)
 
     def _content_snapshot(self):
-        return snapshot(
+        found: dict = snapshot(
             [self.content_dir / "credentials", self.content_dir / "pathways"],
             [self.content_dir / "site.toml"],
         )
+        # The folders beside them: a theme folder site.toml names may come after it.
+        with contextlib.suppress(OSError):
+            found["folders"] = sorted(p.name for p in self.content_dir.iterdir() if p.is_dir())
+        return found
 
     def check(self) -> list[str]:
         """Look for changes once; apply them; return what changed (for the log)."""
