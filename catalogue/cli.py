@@ -1,4 +1,4 @@
-"""The `catalogue` command: check, new, schema, fields, serve, build."""
+"""The `catalogue` command: check, new, schema, fields, serve, index, build, searches."""
 
 from __future__ import annotations
 
@@ -105,6 +105,27 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_searches(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from .web import searchlog
+
+    path = Path(args.log)
+    if not searchlog.files_of(path):
+        print(f"catalogue searches: no log at {path} (site.toml's [search] log)", file=sys.stderr)
+        return 2
+    since = None
+    if args.since:
+        try:
+            since = dt.date.fromisoformat(args.since)
+        except ValueError:
+            print(f"catalogue searches: --since: expected YYYY-MM-DD; got {args.since!r}",
+                  file=sys.stderr)  # fmt: skip
+            return 2
+    sys.stdout.write(searchlog.report(searchlog.summarise(path, since), args.top))
+    return 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import main as build_main
 
@@ -169,6 +190,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--content", default="content")
     p.add_argument("--index-dir", help="default: the folder the server uses by default")
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser(
+        "searches",
+        help="report what learners searched for, from the live server's search log",
+        description="Summarise a search log (site.toml's [search] log) and its rotated "
+        "files: the searches made most, those that found nothing, the filters used most.",
+    )
+    p.add_argument("log", metavar="LOG", help="the log, e.g. content/searches.jsonl")
+    p.add_argument("--since", metavar="DATE", help="only searches on or after YYYY-MM-DD")
+    p.add_argument("--top", type=int, default=20, help="lines in each list (default 20)")
+    p.set_defaults(func=cmd_searches)
 
     p = sub.add_parser("build", help="freeze the site into static files")
     p.add_argument("--content", default="content")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..facets import FACETS_BY_NAME
 from ..fields.occupations import OCCUPATION_SCHEMES
@@ -57,6 +57,16 @@ CMS_BACKENDS = ("github", "gitlab", "gitea")
 
 
 @dataclass(frozen=True)
+class SearchSettings:
+    """`[search]`: what the live server keeps of the searches learners make."""
+
+    # a JSON-lines file in the content folder that the live server appends each search to
+    # (docs/search.md); empty: no log
+    log: str = ""
+    log_max_mb: int = 10  # past this the log is rotated: searches.jsonl.1, .2 ... .5
+
+
+@dataclass(frozen=True)
 class Site:
     name: str = "Micro-credential catalogue"
     tagline: str = "Short, assessed, industry-endorsed learning."
@@ -78,6 +88,7 @@ class Site:
     policy: Policy = field(default_factory=Policy)
     colours: Colours = field(default_factory=Colours)
     cms: Cms = field(default_factory=Cms)
+    search: SearchSettings = field(default_factory=SearchSettings)
     # what registries need of issuers and partners: [organisations."Name"] tables
     organisations: dict[str, Organisation] = field(default_factory=dict)
     # the name, tagline, notice and organisation in other languages: a [fr] table, say
@@ -105,7 +116,7 @@ def _known(cls) -> dict[str, type]:
     return {f.name: f.type for f in fields(cls)}
 
 
-TABLES = {"policy": Policy, "colours": Colours, "cms": Cms}
+TABLES = {"policy": Policy, "colours": Colours, "cms": Cms, "search": SearchSettings}
 TRANSLATED = ("name", "tagline", "notice", "organisation")  # what a [fr] table may set
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
 HEX = re.compile(r"#[0-9a-fA-F]{6}")
@@ -309,6 +320,17 @@ def load_site(content_dir: Path, errors: list[ContentError], last_good: Site | N
             ContentError(str(path), _line_of(text, key, "cms"), f"cms.{key}", message)
         ),
     )
+    log = tables["search"].log
+    if log and (PurePosixPath(log).is_absolute() or ".." in PurePosixPath(log).parts):
+        errors.append(
+            ContentError(
+                str(path), _line_of(text, "log", "search"), "search.log",
+                f"expected a file name in the content folder, such as searches.jsonl; got {log!r}",
+            )  # fmt: skip
+        )
+        tables["search"] = replace(tables["search"], log="")
+    if tables["search"].log_max_mb < 1:
+        tables["search"] = replace(tables["search"], log_max_mb=SearchSettings.log_max_mb)
     if "occupation_scheme" in site and site["occupation_scheme"] not in OCCUPATION_SCHEMES:
         known = ", ".join(OCCUPATION_SCHEMES)
         problem("occupation_scheme", f"expected one of {known}; got {site['occupation_scheme']!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from flask import (
@@ -16,12 +17,14 @@ from ...facets import SORTS
 from ...search import (
     SearchRequest,
 )
+from .. import searchlog
 from ..components import (
     chips,
     results_item_list,
     static_build,
     total_span,
 )
+from ..language import current_lang
 from ..state import site, static_settings
 from ..urls import browse_url, facet_links, search_url
 
@@ -49,6 +52,7 @@ def search():
     s = site()
     req = s.engine.parse(request.args)
     results = s.engine.search(req)
+    log_search(req, results.total)
     return render_template(
         "search.html",
         results=results,
@@ -72,6 +76,17 @@ def search():
         if results.suggestion
         else None,
     )
+
+
+def log_search(req, total: int) -> None:
+    """Keep the search in the site's search log, if it has one (docs/search.md): a first
+    page of results, of words or filters, on the live server."""
+    settings = site().catalogue.site.search
+    if not settings.log or static_build() or req.page > 1 or not (req.q or req.filters
+                                                                 or req.ranges):  # fmt: skip
+        return
+    record = searchlog.entry(req.q, req.filters, req.ranges, total, current_lang(), dt.date.today())
+    searchlog.append(site().content_dir / settings.log, record, settings.log_max_mb * 2**20)
 
 
 def api_search():
