@@ -105,6 +105,26 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importing import MapError, SheetError, run_import
+
+    try:
+        report = run_import(
+            [Path(f) for f in args.files],
+            Path(args.content),
+            Path(args.map) if args.map else None,
+            update=args.update,
+            dry_run=args.dry_run,
+        )
+    except (MapError, SheetError) as exc:
+        print(f"catalogue import: {exc}", file=sys.stderr)
+        return 2
+    for line in report.lines:
+        print(line)
+    print(report.summary(args.dry_run) + (" (dry run: nothing written)" if args.dry_run else ""))
+    return 1 if report.refused else 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import main as build_main
 
@@ -169,6 +189,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--content", default="content")
     p.add_argument("--index-dir", help="default: the folder the server uses by default")
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser(
+        "import",
+        help="read spreadsheets (CSV, XLSX) into entries",
+        description="Read each row of CSV or XLSX files as an entry of the content folder, "
+        "checking every cell. A row with a wrong value is refused with its cell named; a row "
+        "missing required fields is written as a draft; an existing file is left alone "
+        "unless --update is given. See docs/importing.md.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--content", default="content")
+    p.add_argument("--map", help="a TOML file naming columns and values (docs/importing.md)")
+    p.add_argument("--update", action="store_true", help="change existing entries' fields")
+    p.add_argument("--dry-run", action="store_true", help="report only; write nothing")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("build", help="freeze the site into static files")
     p.add_argument("--content", default="content")
