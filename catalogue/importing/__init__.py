@@ -13,13 +13,16 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..content import load_site
 from ..content.store import ContentStore
 from ..fields import FIELDS, FIELDS_BY_NAME
-from .rows import Row, assign_slugs, read_rows
+from .records import Record, read_records
+from .rows import Row, assign_slugs, deduplicate, read_rows
 from .sheets import SheetError, read_sheets
-from .writing import changes, new_text, updated_text
+from .writing import changes, field_yaml, new_text, updated_text
 
 MISSING = "required field is missing"
+UNWRITTEN = "names no entry in credentials/"  # in a dry run, the parts are not written yet
 
 
 class MapError(ValueError):
@@ -85,7 +88,14 @@ def run_import(
     store = ContentStore(content)
     report = Report()
     rows: list[Row] = []
+    records: list[Record] = []
+    json_files = [p for p in files if p.suffix.lower() in (".json", ".jsonld")]
+    if json_files:
+        records = read_records(json_files, load_site(content, []).language)
+        rows += [r.row for r in records if not r.parts]  # a whole made of parts: a pathway
     for path in files:
+        if path in json_files:
+            continue
         for sheet in read_sheets(path):
             result = read_rows(sheet, columns, values)
             if result.skipped:
@@ -97,31 +107,75 @@ def run_import(
                 )
             rows += result.rows
     assign_slugs(rows, set())
+    done = set()
     for row in rows:
-        _one(row, store, report, update, dry_run)
+        if _one(row, store, report, update, dry_run):
+            done.add(row.slug)
+    wholes = [r for r in records if r.parts]
+    assign_slugs([r.row for r in wholes], set())
+    slugs = {r.node_id: r.row.slug for r in records if r.node_id and r.row.slug in done}
+    for record in wholes:
+        _pathway(record, slugs, store, report, dry_run)
     return report
 
 
-def _one(row: Row, store: ContentStore, report: Report, update: bool, dry_run: bool) -> None:
+def _pathway(record: Record, slugs: dict, store: ContentStore, report: Report, dry_run: bool):
+    """A program or credential made of parts: a pathway requiring the parts imported."""
+    row = record.row
+    requires = [slugs[p] for p in record.parts if p in slugs]
+    left = len(record.parts) - len(requires)
+    if not requires:
+        report.lines.append(
+            f"{row.where}: its {left} parts are not among the files imported; no pathway written"
+        )
+        return
+    relative = f"pathways/{row.slug}.md"
+    if store.read(relative) is not None:
+        report.skipped += 1
+        report.lines.append(f"skipped {relative}: it exists")
+        return
+    fields = {k: row.values[k] for k in ("title", "issuer", "summary") if k in row.values}
+    text = "---\n" + "".join(field_yaml(k, v) for k, v in fields.items())
+    text += field_yaml("requires", requires) + "---\n"
+    if row.body:
+        text += "\n" + row.body.strip("\n") + "\n"
+    problems = [
+        p
+        for p in store.pathway_problems(relative, text)
+        if p.severity == "error" and not (dry_run and p.message.endswith(UNWRITTEN))
+    ]
+    if problems:
+        report.refused += 1
+        report.lines += [f"{row.where}: pathway: {p.message}" for p in problems]
+        return
+    missing = f" ({left} parts not among the files imported)" if left else ""
+    report.lines.append(f"{'would create' if dry_run else 'created'} {relative}{missing}")
+    if not dry_run:
+        store.write(relative, text.encode("utf-8"))
+
+
+def _one(row: Row, store: ContentStore, report: Report, update: bool, dry_run: bool) -> bool:
+    """Write the row's entry (or say what would be written); False if it was refused."""
     if row.problems:
         report.refused += 1
         report.lines += row.problems
-        return
+        return False
+    report.lines += deduplicate(row)
     relative = f"credentials/{row.slug}.md"
     old = store.read(relative)
     if old is not None:
         if not update:
             report.skipped += 1
             report.lines.append(f"skipped {relative}: it exists (--update changes it)")
-            return
+            return True
         text = old.decode("utf-8", errors="replace")
         edits = changes(text, row.values, row.body, row.present)
         if not edits:
             report.unchanged += 1
-            return
+            return True
         new = updated_text(text, row.values, row.body, edits)
         if _refused(row, store, relative, new, report):
-            return
+            return False
         report.updated += 1
         said = ", ".join(
             c.name if c.name == "body" else f"{c.name}: {_shown(c.before)} -> {_shown(c.after)}"
@@ -132,13 +186,14 @@ def _one(row: Row, store: ContentStore, report: Report, update: bool, dry_run: b
         missing = [f.name for f in FIELDS if f.required and f.name not in row.values]
         new = new_text(row.values, row.body, draft=bool(missing))
         if _refused(row, store, relative, new, report):
-            return
+            return False
         report.created += 1
         report.drafts += bool(missing)
         what = f" as a draft; missing: {', '.join(missing)}" if missing else ""
         report.lines.append(f"{'would create' if dry_run else 'created'} {relative}{what}")
     if not dry_run:
         store.write(relative, new.encode("utf-8"))
+    return True
 
 
 def _refused(row: Row, store: ContentStore, relative: str, text: str, report: Report) -> bool:

@@ -88,6 +88,26 @@ def read_rows(
     return SheetResult(sheet.name, rows, unmatched)
 
 
+def deduplicate(row: Row) -> list[str]:
+    """Keep the first of list items given twice (registry records often repeat a career);
+    one note a repeat, located at the row."""
+    notes = []
+    for name, value in row.values.items():
+        if not isinstance(value, list):
+            continue
+        seen, kept = set(), []
+        for item in value:
+            key_text = str(item.get("name") if isinstance(item, dict) else item)
+            key = key_text.casefold()
+            if key in seen:
+                notes.append(f"{row.where}: {name}: '{key_text}' is listed twice; kept once")
+                continue
+            seen.add(key)
+            kept.append(item)
+        row.values[name] = kept
+    return notes
+
+
 def assign_slugs(rows: list[Row], taken: set[str]) -> None:
     """Give each row a slug from its slug column or its title, unique in the import (the
     same file gives the same slugs on every run); `taken` collects them."""

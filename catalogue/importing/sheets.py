@@ -58,7 +58,7 @@ def read_sheets(path: Path) -> list[Sheet]:
         return [read_csv(path)]
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path)
-    raise SheetError(f"{path}: expected a .csv or .xlsx file (or CTDL / Open Badges .json)")
+    raise SheetError(f"{path}: expected a .csv or .xlsx file, or a CTDL or Open Badges .json file")
 
 
 def decode(data: bytes, path: Path) -> str:
