@@ -9,6 +9,7 @@ editor's saves are) before anything is written, and written in one move.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from ..content import load_site
 from ..content.store import ContentStore
 from ..fields import FIELDS, FIELDS_BY_NAME
+from .checking import Checker
 from .records import Record, read_records
 from .rows import Row, assign_slugs, deduplicate, read_rows
 from .sheets import SheetError, read_sheets
@@ -85,7 +87,7 @@ def run_import(
     """Import `files` into the content folder `content`; MapError or SheetError if a file
     cannot be read at all (nothing is written then)."""
     columns, values = read_map(map_file)
-    store = ContentStore(content)
+    checker = Checker(ContentStore(content))
     report = Report()
     rows: list[Row] = []
     records: list[Record] = []
@@ -109,17 +111,19 @@ def run_import(
     assign_slugs(rows, set())
     done = set()
     for row in rows:
-        if _one(row, store, report, update, dry_run):
+        if _one(row, checker, report, update, dry_run):
             done.add(row.slug)
     wholes = [r for r in records if r.parts]
     assign_slugs([r.row for r in wholes], set())
     slugs = {r.node_id: r.row.slug for r in records if r.node_id and r.row.slug in done}
     for record in wholes:
-        _pathway(record, slugs, store, report, dry_run)
+        _pathway(record, slugs, checker, report, dry_run)
+    if checker.written:
+        os.sync()  # each file was replaced in one move; this makes them all durable at once
     return report
 
 
-def _pathway(record: Record, slugs: dict, store: ContentStore, report: Report, dry_run: bool):
+def _pathway(record: Record, slugs: dict, checker: Checker, report: Report, dry_run: bool):
     """A program or credential made of parts: a pathway requiring the parts imported."""
     row = record.row
     requires = [slugs[p] for p in record.parts if p in slugs]
@@ -130,7 +134,7 @@ def _pathway(record: Record, slugs: dict, store: ContentStore, report: Report, d
         )
         return
     relative = f"pathways/{row.slug}.md"
-    if store.read(relative) is not None:
+    if checker.store.read(relative) is not None:
         report.skipped += 1
         report.lines.append(f"skipped {relative}: it exists")
         return
@@ -141,7 +145,7 @@ def _pathway(record: Record, slugs: dict, store: ContentStore, report: Report, d
         text += "\n" + row.body.strip("\n") + "\n"
     problems = [
         p
-        for p in store.pathway_problems(relative, text)
+        for p in checker.store.pathway_problems(relative, text)
         if p.severity == "error" and not (dry_run and p.message.endswith(UNWRITTEN))
     ]
     if problems:
@@ -151,10 +155,10 @@ def _pathway(record: Record, slugs: dict, store: ContentStore, report: Report, d
     missing = f" ({left} parts not among the files imported)" if left else ""
     report.lines.append(f"{'would create' if dry_run else 'created'} {relative}{missing}")
     if not dry_run:
-        store.write(relative, text.encode("utf-8"))
+        checker.write(relative, text)
 
 
-def _one(row: Row, store: ContentStore, report: Report, update: bool, dry_run: bool) -> bool:
+def _one(row: Row, checker: Checker, report: Report, update: bool, dry_run: bool) -> bool:
     """Write the row's entry (or say what would be written); False if it was refused."""
     if row.problems:
         report.refused += 1
@@ -162,7 +166,7 @@ def _one(row: Row, store: ContentStore, report: Report, update: bool, dry_run: b
         return False
     report.lines += deduplicate(row)
     relative = f"credentials/{row.slug}.md"
-    old = store.read(relative)
+    old = checker.store.read(relative)
     if old is not None:
         if not update:
             report.skipped += 1
@@ -174,7 +178,7 @@ def _one(row: Row, store: ContentStore, report: Report, update: bool, dry_run: b
             report.unchanged += 1
             return True
         new = updated_text(text, row.values, row.body, edits)
-        if _refused(row, store, relative, new, report):
+        if _refused(row, checker, relative, new, report):
             return False
         report.updated += 1
         said = ", ".join(
@@ -185,22 +189,22 @@ def _one(row: Row, store: ContentStore, report: Report, update: bool, dry_run: b
     else:
         missing = [f.name for f in FIELDS if f.required and f.name not in row.values]
         new = new_text(row.values, row.body, draft=bool(missing))
-        if _refused(row, store, relative, new, report):
+        if _refused(row, checker, relative, new, report):
             return False
         report.created += 1
         report.drafts += bool(missing)
         what = f" as a draft; missing: {', '.join(missing)}" if missing else ""
         report.lines.append(f"{'would create' if dry_run else 'created'} {relative}{what}")
     if not dry_run:
-        store.write(relative, new.encode("utf-8"))
+        checker.write(relative, new, row.values.get("ctid"))
     return True
 
 
-def _refused(row: Row, store: ContentStore, relative: str, text: str, report: Report) -> bool:
+def _refused(row: Row, checker: Checker, relative: str, text: str, report: Report) -> bool:
     """Refuse the row if the loader finds an error in `text` other than a missing field."""
     problems = [
         p
-        for p in store.entry_problems(relative, text)
+        for p in checker.entry_problems(relative, text, row.values.get("ctid"))
         if p.severity == "error" and p.message != MISSING
     ]
     if not problems:

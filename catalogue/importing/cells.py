@@ -33,6 +33,8 @@ FORMULA = frozenset(("=", "+", "-", "@", "\t", "\r"))
 FREE_WORDS = {"free", "gratuit", "gratuite", "no cost", "none", "sans frais", "0 $", "$0"}
 ON_DEMAND = {"on demand", "on-demand", "a la demande", "anytime", "any time", "self paced",
              "ongoing", "continuous", "en continu"}  # fmt: skip
+FREE = {folded(w) for w in FREE_WORDS}
+NO_DATES = {folded(w) for w in ON_DEMAND}
 TRUE_WORDS = {"true", "yes", "y", "oui", "o", "x", "1", "vrai"}
 FALSE_WORDS = {"false", "no", "n", "non", "0", "faux"}
 UNITS = {
@@ -114,7 +116,7 @@ def number(f: Field, value: Any) -> float:
     if isinstance(value, int | float):
         return float(value)
     text = cell_text(value)
-    if f.name == "cost" and folded(text) in {folded(w) for w in FREE_WORDS}:
+    if f.name == "cost" and folded(text) in FREE:
         return 0.0
     text = CURRENCY_MARKS.sub("", text).strip()
     found = re.fullmatch(r"([\d.,\s]+?)\s*([a-z]+)", folded(text))
@@ -165,7 +167,7 @@ def start(value: Any) -> list[dt.date] | str:
     if isinstance(value, dt.date | int | float) and not isinstance(value, bool):
         return [date(value)]
     text = cell_text(value)
-    if folded(text) in {folded(w) for w in ON_DEMAND}:
+    if folded(text) in NO_DATES:
         return "on-demand"
     pieces = [p for p in re.split(r"\s*(?:;|\||,|\r?\n)\s*", text) if p]
     try:
@@ -178,28 +180,37 @@ def start(value: Any) -> list[dt.date] | str:
 
 def choice(f: Field, value: Any) -> str:
     text = cell_text(value)
-    key = folded(text)
-    for option in f.choices:
-        spellings = {folded(option)}
-        label = f.labels.get(option)
-        if label:
-            spellings |= {folded(translations(lang).gettext(label)) for lang in languages()}
-        if f.name == "language":
-            spellings |= language_names(option)
-        if key in spellings:
-            return option
-    return text  # left as typed: the loader says what is expected, with a "did you mean"
+    # left as typed when nothing matches: the loader says what is expected
+    return spellings(f).get(folded(text), text)
 
 
-def languages() -> tuple[str, ...]:
-    return ("en", *interface_languages())
+_SPELLINGS: dict[tuple, dict[str, str]] = {}
 
 
-def language_names(code: str) -> set[str]:
+def spellings(f: Field) -> dict[str, str]:
+    """Every spelling of each of the field's choices: {folded spelling: choice}."""
+    key = (f.name, f.choices, tuple(f.labels.items()))
+    if key not in _SPELLINGS:
+        found: dict[str, str] = {}
+        langs = ("en", *interface_languages())
+        for option in f.choices:
+            names = {folded(option)}
+            label = f.labels.get(option)
+            if label:
+                names |= {folded(translations(lang).gettext(label)) for lang in langs}
+            if f.name == "language":
+                names |= language_names(option, langs)
+            for name in names:
+                found.setdefault(name, option)
+        _SPELLINGS[key] = found
+    return _SPELLINGS[key]
+
+
+def language_names(code: str, languages: tuple[str, ...]) -> set[str]:
     from babel import Locale
 
     names = {folded(code)}
-    for lang in languages():
+    for lang in languages:
         try:
             names.add(folded(Locale.parse(code).get_display_name(lang)))
         except (ValueError, TypeError):
