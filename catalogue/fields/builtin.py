@@ -227,7 +227,6 @@ BUILTIN: tuple[Field, ...] = (
         "ESCO",
         max_length=150,
         boost=1.0,
-        csv=False,
         **_OWN_PLACE,
     ),
     Field(
@@ -266,7 +265,6 @@ BUILTIN: tuple[Field, ...] = (
         max_length=2000,
         boost=1.0,
         prompt="How learners are assessed",
-        csv=False,
         **_OWN_PLACE,
     ),
     Field(
@@ -367,7 +365,6 @@ BUILTIN: tuple[Field, ...] = (
         pattern=CTID,
         pattern_words="ce- and a UUID in lower case, such as "
         "ce-7d5c2a4e-3f1b-4a8c-9e2d-4b6f8a1c3e5d",
-        csv=False,
         **_OWN_PLACE,
     ),
     Field(

@@ -95,7 +95,9 @@ def read_cell(f: Field, value: Any, values: Mapping[str, str] | None = None) -> 
         return [choice(f, part) for part in parts(value)]
     if isinstance(kind, Occupations):
         return [occupation(part) for part in parts(value)]
-    if isinstance(kind, TextList | Skills):
+    if isinstance(kind, Skills):
+        return [skill(part) for part in parts(value)]
+    if isinstance(kind, TextList):
         return parts(value)
     return cell_text(value)
 
@@ -108,6 +110,12 @@ def occupation(text: str) -> str | dict[str, str]:
     """`21112 Agricultural representatives` (as the CSV writes a career) -> code and name."""
     found = re.fullmatch(r"(\d{4,6})\s*[-–:]?\s+(\S.*)", text)
     return {"code": found.group(1), "name": found.group(2)} if found else text
+
+
+def skill(text: str) -> str | dict[str, str]:
+    """`Reading charts <http://...>` (as the CSV writes a skill) -> name and address."""
+    found = re.fullmatch(r"(.+?)\s*<(https?://[^\s<>]+)>", text)
+    return {"name": found.group(1), "uri": found.group(2)} if found else text
 
 
 def number(f: Field, value: Any) -> float:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from ..exports.workbook import HEADINGS
 from ..fields import FIELDS
 from ..i18n import interface_languages, translations
 
@@ -79,6 +80,8 @@ def field_names(fields: Iterable = FIELDS) -> dict[str, str]:
                 labels.append(f.facet.label)
             for label in labels:
                 names.setdefault(folded(gettext(label)), f.name)
+        for name, label in HEADINGS.items():  # credentials.xlsx's headings
+            names.setdefault(folded(gettext(label)), name)
     for f in fields:  # a field's own name wins over another's label
         names[folded(f.name)] = f.name
     names[SLUG] = SLUG

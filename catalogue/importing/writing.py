@@ -18,7 +18,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT = re.compile(r"\A(\ufeff?---[ \t]*\r?\n)(.*?\r?\n)?(---[ \t]*(?:\r?\n|\Z))", re.S)
 
 
-PLAIN = re.compile(r"[\w(][^\n:#\"'`{}\[\]|>&*!%@]*")
+PLAIN = re.compile(r"[\w(][^\n\"'`{}\[\]|>&*!%@]*")
 
 
 def field_yaml(name: str, value) -> str:
@@ -32,7 +32,8 @@ def field_yaml(name: str, value) -> str:
     if isinstance(value, dict):  # a list item: {code, name} or {name, uri}
         pairs = [field_yaml(k, str(v)) for k, v in value.items()]
         return "  " + "    ".join(pairs)
-    if isinstance(value, str) and PLAIN.fullmatch(value) and value == value.strip():
+    plain = isinstance(value, str) and PLAIN.fullmatch(value) and value == value.strip()
+    if plain and ": " not in value and " #" not in value and not value.endswith(":"):
         try:
             same = yaml.load(value, Loader=_Loader) == value
         except yaml.YAMLError:
@@ -99,7 +100,7 @@ def changes(text: str, values: dict, body: str | None, present: set[str]) -> lis
         return []
     _, front, _, old_body = parts
     before = comparable(front)
-    after = comparable("".join(yaml_value(n, written(n, v)) for n, v in values.items()))
+    after = comparable("".join(field_yaml(n, v) for n, v in values.items()))
     found = []
     for f in FIELDS:
         if f.name in after and after[f.name] != before.get(f.name):
