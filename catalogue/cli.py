@@ -108,6 +108,12 @@ def cmd_index(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from .importing import MapError, SheetError, run_import
 
+    if args.template:
+        return write_template(Path(args.template), args.files, Path(args.content))
+    if not args.files:
+        print("catalogue import: name a file to import (or --template FILE)", file=sys.stderr)
+        return 2
+
     try:
         report = run_import(
             [Path(f) for f in args.files],
@@ -123,6 +129,23 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(line)
     print(report.summary(args.dry_run) + (" (dry run: nothing written)" if args.dry_run else ""))
     return 1 if report.refused else 0
+
+
+def write_template(path: Path, extra: list[str], content_dir: Path) -> int:
+    """Write the empty workbook to import from, headed in the site's first language."""
+    from .exports.workbook import template_xlsx
+    from .i18n import translations
+
+    if extra:
+        print("catalogue import: --template writes a file; it imports none", file=sys.stderr)
+        return 2
+    if path.exists():
+        print(f"catalogue import: {path} already exists; not overwritten", file=sys.stderr)
+        return 1
+    lang = content.load_site(content_dir, []).interface_languages[0]
+    path.write_bytes(template_xlsx(translations(lang).gettext))
+    print(f"Wrote {path}: fill in one row an offering, then: catalogue import {path}")
+    return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -198,9 +221,14 @@ def build_parser() -> argparse.ArgumentParser:
         "missing required fields is written as a draft; an existing file is left alone "
         "unless --update is given. See docs/importing.md.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="*", metavar="FILE")
     p.add_argument("--content", default="content")
     p.add_argument("--map", help="a TOML file naming columns and values (docs/importing.md)")
+    p.add_argument(
+        "--template",
+        metavar="FILE",
+        help="write an empty workbook to fill in (every column, its help and choices)",
+    )
     p.add_argument("--update", action="store_true", help="change existing entries' fields")
     p.add_argument("--dry-run", action="store_true", help="report only; write nothing")
     p.set_defaults(func=cmd_import)

@@ -101,3 +101,29 @@ def test_cells_a_spreadsheet_would_run_come_back_as_written(tmp_path):
         folder = empty_folder(tmp_path / url.strip("/").replace(".", "-"))
         assert run_import([path], folder).created == 1
         assert content.load(folder).entries[0].to_dict() == expected, url
+
+
+def test_the_template_is_filled_in_and_imported(tmp_path, monkeypatch, capsys):
+    from catalogue.cli import main
+
+    folder = empty_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["import", "--template", "programs.xlsx", "--content", str(folder)]) == 0
+    assert main(["import", "--template", "programs.xlsx", "--content", str(folder)]) == 1
+    assert "programs.xlsx already exists; not overwritten" in capsys.readouterr().err
+    book = openpyxl.load_workbook(tmp_path / "programs.xlsx")
+    sheet = book.active
+    head = {c.value: c for c in sheet[1]}
+    assert head["Delivery"].comment.text == "How the learning is delivered. Required.\n" \
+        "Example: hybrid"  # fmt: skip
+    drop_downs = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    column = head["Delivery"].column_letter
+    assert drop_downs[f"{column}2:{column}5000"] == '"online,in-person,hybrid"'
+    row = {"Title": "Data Literacy", "Summary": "Read data.", "Issuer": "Cedar Ridge College",
+           "Delivery": "online", "Learning hours": 20, "Weeks": 4, "Cost": 0,
+           "Skills": "Reading charts; Spreadsheets", "Assessment": "A project."}  # fmt: skip
+    for name, value in row.items():
+        sheet.cell(2, head[name].column, value)
+    book.save(tmp_path / "programs.xlsx")
+    assert main(["import", "programs.xlsx", "--content", str(folder)]) == 0
+    assert [e.slug for e in content.load(folder).entries] == ["data-literacy"]

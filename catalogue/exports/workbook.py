@@ -118,6 +118,66 @@ def credentials_xlsx(entries: Iterable[Credential], gettext: Callable[[str], str
     return out.getvalue()
 
 
+def template_xlsx(gettext: Callable[[str], str]) -> bytes:
+    """An empty workbook to fill in and import: every column with its heading, the field's
+    help (and whether it is required) as the heading's comment, and a drop-down list of
+    the choices where a field has them."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = gettext(SHEET)[:31]
+    sheet.freeze_panes = "C2"
+    help_of = {"slug": SLUG_HELP, "body": BODY_HELP}
+    for i, (name, _) in enumerate(columns(), start=1):
+        cell = sheet.cell(1, i, gettext(heading(name)))
+        cell.font = Font(bold=True)
+        f = FIELDS_BY_NAME.get(name)
+        text = help_of.get(name) or (f.help + (" Required." if f.required else ""))
+        if f is not None and f.example not in (None, [], ""):
+            example = f.example
+            if isinstance(example, list):
+                example = "; ".join(map(str, example))
+            text += f"\nExample: {example}"
+        cell.comment = Comment(text, "catalogue", width=320, height=140)
+        letter = _letter(i - 1)
+        sheet.column_dimensions[letter].width = max(len(cell.value) + 4, 14)
+        options = choices(name)
+        if options:
+            rule = DataValidation(
+                type="list", formula1='"' + ",".join(options) + '"', allow_blank=True
+            )
+            rule.showErrorMessage = name != "language"  # "en; fr" is a language cell too
+            rule.add(f"{letter}2:{letter}5000")
+            sheet.add_data_validation(rule)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+SLUG_HELP = (
+    "The entry's file name and address: lowercase letters, digits and hyphens "
+    "(data-literacy is /credentials/data-literacy/). Leave it empty to name the file "
+    "after the title."
+)
+BODY_HELP = "The description learners read on the entry's page, in Markdown."
+
+
+def choices(name: str) -> list[str]:
+    """The values a drop-down offers for a column: a field's choices, yes and no."""
+    f = FIELDS_BY_NAME.get(name)
+    if f is None:
+        return []
+    if f.kind.words == "true or false":
+        return ["yes", "no"]
+    if name == "start":
+        return []  # on-demand or dates: a list would refuse the dates
+    return list(f.choices)
+
+
 def _letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
