@@ -74,6 +74,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print("Pages reload by themselves when an entry, site.toml or a template changes.")
     if loopback:
         print(f"Edit entries in the browser at http://{args.host}:{args.port}/admin/")
+        print(f"Import a spreadsheet at http://{args.host}:{args.port}/admin/import/")
     else:
         print("The editor at /admin/ saves through this server only on 127.0.0.1 (--host).")
     app.run(host=args.host, port=args.port, debug=False, threaded=True)

@@ -9,7 +9,7 @@ from typing import Any
 from ..content import slugify
 from ..fields import FIELDS_BY_NAME
 from .cells import CellError, cell_text, is_empty, read_cell
-from .columns import BODY, SLUG, header_row, match_headers
+from .columns import BODY, SLUG, folded, header_row, match_headers
 from .sheets import Sheet
 
 
@@ -61,7 +61,8 @@ def read_rows(
             if index >= len(cells):
                 continue
             cell = cells[index]
-            where = f"{cell.where}: {headers[index]}" if csv else cell.where
+            named = csv and folded(headers[index]) != folded(name)  # else said twice
+            where = f"{cell.where}: {headers[index]}" if named else cell.where
             row.cells[name] = where
             if cell.formula_without_value:
                 row.problems.append(
