@@ -18,7 +18,7 @@ from catalogue.cli import main
 from catalogue.importing import MapError, SheetError, run_import
 from catalogue.importing.sheets import MAX_BYTES
 
-from .conftest import DEMO
+from .conftest import DATA, DEMO
 
 HEADERS = [
     "Program Name", "Summary", "Issuer", "Delivery mode", "Fee (CAD)", "Hours", "Weeks",
@@ -253,3 +253,25 @@ def test_a_bad_map_file_is_named(tmp_path, folder):
     bad.write_text('[columns]\n"Fee" = "price"\n', encoding="utf-8")
     with pytest.raises(MapError, match=r"map.toml: \[columns\] \"Fee\": no field 'price'"):
         run_import([], folder, bad)
+
+
+def test_credential_engine_bulk_upload_columns_need_no_map(folder):
+    """Columns as Credential Engine's bulk-upload template names them (the ones its own
+    course crawler writes): `|` between values, `same as owner`, key~value cells."""
+    report = run_import([DATA / "import" / "credential-engine-bulk.csv"], folder)
+    assert report.lines[0] == (
+        "credential-engine-bulk.csv: columns left out (no field of that name; a --map file "
+        "can name one): Learning Type, Life Cycle Status Type, Offered By (a second column for "
+        "one field), Credit Unit Value, Alternate Name"
+    )
+    entry = front(folder / "credentials/cyb-101.md")
+    assert entry["title"] == "Cyber Security Foundations"
+    assert entry["issuer"] == "Example University" and entry["delivery"] == "online"
+    assert entry["skills"] == ["Threat analysis", "Access control", "Incident response"]
+    assert entry["occupations"] == ["Information Security Analysts"]
+    assert entry["cost"] == 1250 and entry["language"] == "en"
+    assert entry["url"] == "https://example.edu/courses/cyb-101"
+    network = front(folder / "credentials/cyb-102.md")
+    assert network["delivery"] == "hybrid" and network["language"] == ["en", "fr"]
+    assert "credential-engine-bulk.csv:4: Estimated Cost: cost: expected a number or " \
+        "\"free\"; got 'TBD'" in report.lines  # fmt: skip

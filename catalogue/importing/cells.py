@@ -186,10 +186,25 @@ def start(value: Any) -> list[dt.date] | str:
         ) from None
 
 
+# Delivery as other systems write it (Credential Engine's terms, course calendars).
+DELIVERY_WORDS = {
+    "online only": "online", "onlineonly": "online", "distance": "online",
+    "distance learning": "online", "a distance": "online", "virtual": "online",
+    "in person only": "in-person", "inperson": "in-person", "in class": "in-person",
+    "face to face": "in-person", "on campus": "in-person", "classroom": "in-person",
+    "en classe": "in-person", "sur le campus": "in-person", "blended": "hybrid",
+    "blended delivery": "hybrid", "blendeddelivery": "hybrid", "mixed": "hybrid",
+    "hybride": "hybrid", "comodal": "hybrid",
+}  # fmt: skip
+
+
 def choice(f: Field, value: Any) -> str:
     text = cell_text(value)
+    key = folded(text.split(":", 1)[1] if text.startswith("deliveryType:") else text)
+    if f.name == "delivery" and key in DELIVERY_WORDS:
+        return DELIVERY_WORDS[key]
     # left as typed when nothing matches: the loader says what is expected
-    return spellings(f).get(folded(text), text)
+    return spellings(f).get(key, text)
 
 
 _SPELLINGS: dict[tuple, dict[str, str]] = {}

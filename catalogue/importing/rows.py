@@ -12,6 +12,10 @@ from .cells import CellError, cell_text, is_empty, read_cell
 from .columns import BODY, SLUG, folded, header_row, match_headers
 from .sheets import Sheet
 
+# Cells that say "look elsewhere" rather than give a value (Credential Engine's bulk
+# upload writes `same as owner` for an organisation that also offers what it owns).
+NOT_A_VALUE = {"same as owner", "n a", "na", "tbc later"}
+
 
 @dataclass
 class Row:
@@ -73,7 +77,7 @@ def read_rows(
                     )  # fmt: skip
                 )
                 continue
-            if is_empty(cell.value):
+            if is_empty(cell.value) or folded(cell_text(cell.value)) in NOT_A_VALUE:
                 continue
             if name == SLUG:
                 row.slug = slugify(cell_text(cell.value))
