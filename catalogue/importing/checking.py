@@ -28,11 +28,13 @@ class Checker:
             if found:
                 self.ctids.setdefault(found.group(1).lower(), store.relative(path))
         self.written = 0
+        self.folders: dict[str, Path] = {}  # checked once each: credentials/, pathways/
 
     def entry_problems(self, relative: str, text: str, ctid: str | None) -> list[ContentError]:
         """The errors and warnings of `text` saved as `relative`, and an error if another
         entry has its CTID."""
-        _, problems = parse_file(Path(PurePosixPath(relative).name), self.site, text.encode())
+        name = Path(PurePosixPath(relative).name)
+        _, problems = parse_file(name, self.site, text.encode(), render=False)
         problems = [
             ContentError(relative, p.line, p.field, p.message, p.severity) for p in problems
         ]
@@ -43,8 +45,11 @@ class Checker:
 
     def write(self, relative: str, text: str, ctid: str | None = None) -> None:
         """Replace the file in one move, with the mode a new file gets from the umask."""
-        path = self.store.resolve(relative)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder, name = relative.rsplit("/", 1)
+        if folder not in self.folders:
+            self.folders[folder] = self.store.resolve(folder)
+            self.folders[folder].mkdir(parents=True, exist_ok=True)
+        path = self.folders[folder] / name
         write_file(path, text.encode("utf-8"))
         if ctid:
             self.ctids[ctid.lower()] = relative

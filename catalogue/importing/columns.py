@@ -64,9 +64,14 @@ ALIASES = {
 
 def folded(header: str) -> str:
     """A header as it is compared: lower case, no accents, words separated by one space."""
-    text = unicodedata.normalize("NFKD", str(header)).casefold()
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    text = str(header).casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def field_names(fields: Iterable = FIELDS) -> dict[str, str]:

@@ -17,6 +17,10 @@ from .sheets import Sheet
 NOT_A_VALUE = {"same as owner", "n a", "na", "tbc later"}
 
 
+def not_a_value(value: Any) -> bool:
+    return isinstance(value, str) and len(value) < 20 and folded(value) in NOT_A_VALUE
+
+
 @dataclass
 class Row:
     """One row's values by field, and where each came from."""
@@ -77,7 +81,7 @@ def read_rows(
                     )  # fmt: skip
                 )
                 continue
-            if is_empty(cell.value) or folded(cell_text(cell.value)) in NOT_A_VALUE:
+            if is_empty(cell.value) or not_a_value(cell.value):
                 continue
             if name == SLUG:
                 row.slug = slugify(cell_text(cell.value))
