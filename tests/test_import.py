@@ -130,6 +130,16 @@ def test_a_messy_workbook_imports_cell_by_cell(tmp_path, folder, capsys):
     assert [(Path(e.path).name, e.line, e.field, e.message) for e in catalogue.errors] == [
         ("gratuit-pour-tous.md", 1, "assessment", "required field is missing")
     ]
+    # the site serves around the draft, and `catalogue check` names what it lacks
+    from catalogue.web import create_app
+
+    client = create_app(folder, index_dir=tmp_path / "index").test_client()
+    home = client.get("/search/").get_data(as_text=True)
+    assert "Forklift Safety" in home and "Gratuit pour tous" not in home
+    assert main(["check", str(folder)]) == 1
+    assert "gratuit-pour-tous.md:1: assessment: required field is missing" in (
+        capsys.readouterr().out
+    )
 
 
 def test_a_formula_without_a_saved_value_is_refused_at_its_cell(tmp_path, folder):
