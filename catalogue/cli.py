@@ -74,6 +74,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print("Pages reload by themselves when an entry, site.toml or a template changes.")
     if loopback:
         print(f"Edit entries in the browser at http://{args.host}:{args.port}/admin/")
+        print(f"Import a spreadsheet at http://{args.host}:{args.port}/admin/import/")
     else:
         print("The editor at /admin/ saves through this server only on 127.0.0.1 (--host).")
     app.run(host=args.host, port=args.port, debug=False, threaded=True)
@@ -123,6 +124,49 @@ def cmd_searches(args: argparse.Namespace) -> int:
                   file=sys.stderr)  # fmt: skip
             return 2
     sys.stdout.write(searchlog.report(searchlog.summarise(path, since), args.top))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importing import MapError, SheetError, run_import
+
+    if args.template:
+        return write_template(Path(args.template), args.files, Path(args.content))
+    if not args.files:
+        print("catalogue import: name a file to import (or --template FILE)", file=sys.stderr)
+        return 2
+
+    try:
+        report = run_import(
+            [Path(f) for f in args.files],
+            Path(args.content),
+            Path(args.map) if args.map else None,
+            update=args.update,
+            dry_run=args.dry_run,
+        )
+    except (MapError, SheetError) as exc:
+        print(f"catalogue import: {exc}", file=sys.stderr)
+        return 2
+    for line in report.lines:
+        print(line)
+    print(report.summary(args.dry_run) + (" (dry run: nothing written)" if args.dry_run else ""))
+    return 1 if report.refused else 0
+
+
+def write_template(path: Path, extra: list[str], content_dir: Path) -> int:
+    """Write the empty workbook to import from, headed in the site's first language."""
+    from .exports.workbook import template_xlsx
+    from .i18n import translations
+
+    if extra:
+        print("catalogue import: --template writes a file; it imports none", file=sys.stderr)
+        return 2
+    if path.exists():
+        print(f"catalogue import: {path} already exists; not overwritten", file=sys.stderr)
+        return 1
+    lang = content.load_site(content_dir, []).interface_languages[0]
+    path.write_bytes(template_xlsx(translations(lang).gettext))
+    print(f"Wrote {path}: fill in one row an offering, then: catalogue import {path}")
     return 0
 
 
@@ -201,6 +245,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="DATE", help="only searches on or after YYYY-MM-DD")
     p.add_argument("--top", type=int, default=20, help="lines in each list (default 20)")
     p.set_defaults(func=cmd_searches)
+
+    p = sub.add_parser(
+        "import",
+        help="read spreadsheets (CSV, XLSX) and registry records (CTDL, Open Badges) into entries",
+        description="Read each row of CSV or XLSX files as an entry of the content folder, "
+        "checking every cell. A row with a wrong value is refused with its cell named; a row "
+        "missing required fields is written as a draft; an existing file is left alone "
+        "unless --update is given. See docs/importing.md.",
+    )
+    p.add_argument("files", nargs="*", metavar="FILE")
+    p.add_argument("--content", default="content")
+    p.add_argument("--map", help="a TOML file naming columns and values (docs/importing.md)")
+    p.add_argument(
+        "--template",
+        metavar="FILE",
+        help="write an empty workbook to fill in (every column, its help and choices)",
+    )
+    p.add_argument("--update", action="store_true", help="change existing entries' fields")
+    p.add_argument("--dry-run", action="store_true", help="report only; write nothing")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("build", help="freeze the site into static files")
     p.add_argument("--content", default="content")

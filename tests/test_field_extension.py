@@ -120,7 +120,7 @@ def test_json_api_and_csv(app, entries):
     rows = list(
         csv.DictReader(io.StringIO(client.get("/credentials.csv").get_data().decode("utf-8-sig")))
     )
-    assert list(rows[0])[-2:] == ["format", "credits"]
+    assert list(rows[0])[-3:] == ["format", "credits", "body"]  # the description last
     by_slug = {r["slug"]: r for r in rows}
     for e in entries:
         assert by_slug[e.slug]["format"] == (e.format or "")

@@ -148,7 +148,8 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
             for endpoint in ("api_entry", "api_entry_ob3", "api_entry_ctdl", "api_entry_elm"):
                 yield endpoint, {"slug": entry.slug}
         for lang in prefixes:
-            listed = ("home", "search", "embed", "browse_index", "compare", "pathways_index")
+            listed = ("home", "search", "embed", "browse_index", "compare", "pathways_index",
+                      "entries_xlsx")  # fmt: skip
             for endpoint in listed:
                 yield endpoint, lang
             for entry in site.entries:

@@ -19,10 +19,11 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
 def parse_file(
-    file: Path, site: Site | None = None, raw: bytes | None = None
+    file: Path, site: Site | None = None, raw: bytes | None = None, render: bool = True
 ) -> tuple[Credential | None, list[ContentError]]:
     """Parse one entry file (whose bytes are `raw`, when the caller has read them). Return
-    the entry (None if it has errors) and its problems."""
+    the entry (None if it has errors) and its problems. `render` False leaves the body's
+    HTML empty, for a caller that only wants the problems (rendering finds none)."""
     site = site or Site()
     where = str(file)
     problems: list[ContentError] = []
@@ -49,7 +50,7 @@ def parse_file(
     body_problem = body_limits(body)
     if body_problem:
         problems.append(ContentError(where, close + 2, "body", body_problem))
-    else:
+    elif render:
         body_html, body_text = render_markdown(body)
     if values is None or any(p.severity == "error" for p in problems):
         return None, problems

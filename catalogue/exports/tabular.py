@@ -11,9 +11,10 @@ from ..fields import FIELDS, LiveSequence
 from ..model import Credential
 
 # The columns: the slug, then every field of the table but those it marks csv=False, each
-# with how its kind writes a cell.
+# with how its kind writes a cell, then the description (the Markdown body), so that
+# `catalogue import` reads the file back whole.
 CSV_COLUMNS: LiveSequence[tuple[str, Callable[[Any], str]]] = LiveSequence(
-    lambda: (("slug", str), *((f.name, f.kind.csv) for f in FIELDS if f.csv))
+    lambda: (("slug", str), *((f.name, f.kind.csv) for f in FIELDS if f.csv), ("body", str))
 )
 CSV_FIELDS: LiveSequence[str] = LiveSequence(lambda: [name for name, _ in CSV_COLUMNS])
 
@@ -27,7 +28,7 @@ def credentials_csv(entries: list[Credential]) -> str:
     columns = list(CSV_COLUMNS)
     writer.writerow([name for name, _ in columns])
     for e in entries:
-        data = e.to_dict()
+        data = e.to_dict() | {"body": e.body.strip("\n")}
         cells = [cell(data[name]) for name, cell in columns]
         # A cell a spreadsheet would run as a formula is prefixed with a quote.
         writer.writerow(["'" + c if c[:1] in FORMULA else c for c in cells])

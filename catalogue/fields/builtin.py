@@ -367,7 +367,6 @@ BUILTIN: tuple[Field, ...] = (
         pattern=CTID,
         pattern_words="ce- and a UUID in lower case, such as "
         "ce-7d5c2a4e-3f1b-4a8c-9e2d-4b6f8a1c3e5d",
-        csv=False,
         **_OWN_PLACE,
     ),
     Field(

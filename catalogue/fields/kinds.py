@@ -386,6 +386,11 @@ class Skills(Kind):
     def facet_values(self, value):
         return [s.name for s in value]
 
+    def csv(self, value):
+        """Each skill's name, and its framework address in <>, as `catalogue import` reads
+        them back: `Reading charts <http://data.europa.eu/esco/skill/...>; Teamwork`."""
+        return "; ".join(f"{s['name']} <{s['uri']}>" if s.get("uri") else s["name"] for s in value)
+
 
 TEXT, TEXT_LIST, CHOICE, CHOICE_LIST = Text(), TextList(), Choice(), ChoiceList()
 NUMBER, BOOLEAN, DATE, CURRENCY = Number(), Boolean(), Date(), Currency()

@@ -17,6 +17,7 @@ from flask import (
 
 from ...exports.jsonld import course_jsonld
 from ...exports.tabular import credentials_csv
+from ...exports.workbook import credentials_xlsx
 from ..components import (
     COMPARE_ROWS,
     MAX_COMPARE,
@@ -63,6 +64,14 @@ def entries_csv():
     )
 
 
+def entries_xlsx():
+    return Response(
+        credentials_xlsx(site().entries, _),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": "attachment; filename=credentials.xlsx"},
+    )
+
+
 def compare():
     s = site()
     chosen = [c for c in dict.fromkeys(request.args.getlist("c")[:50]) if c in s.by_slug]
@@ -83,4 +92,5 @@ def register(app: Flask, page: Callable) -> None:
     app.add_url_rule("/api/credentials.json", view_func=api_entries)
     app.add_url_rule("/api/credentials/<slug>.json", view_func=api_entry)
     app.add_url_rule("/credentials.csv", view_func=entries_csv)
+    page("/credentials.xlsx")(entries_xlsx)  # headings in each interface language
     page("/compare/")(compare)
