@@ -15,7 +15,7 @@ from ..fields.builtin import LANGUAGES
 from ..fields.kinds import CHOICE, TEXT, URL, Kind
 from ..fields.nodes import KIND_WORDS, distinct, file_line, is_null, items, keyed, text
 from .entry import SLUG_RE, DocumentError, read_document
-from .errors import ContentError
+from .errors import NOT_UTF8, ContentError, undecodable
 from .frontmatter import parse_front_matter
 from .markdown import body_limits, render_markdown
 
@@ -212,6 +212,10 @@ def read_pathways(folder: Path, slugs: set[str]) -> tuple[list[PathwayFile], lis
     a slug that names no entry is an error at its line."""
     found, problems = [], []
     for file in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        shown = undecodable(file)
+        if shown is not None:
+            problems.append(ContentError(shown, 0, None, NOT_UTF8))
+            continue
         pathway, trouble = read_pathway(file)
         problems += trouble
         if pathway is None:

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from .entry import parse_file
-from .errors import ContentError
+from .errors import ContentError, undecodable
 from .load import SAME_CTID
 from .pathwayfiles import read_pathways
 from .settings import load_site
@@ -50,7 +50,8 @@ class ContentStore:
 
     def list(self, folder: str, extension: str = "", depth: int = 1) -> list[Path]:
         """The files below `folder` (at most `depth` levels down) whose names end with
-        `extension`, sorted; hidden files and links out of the folder are left out."""
+        `extension`, sorted; hidden files, links out of the folder and names that are not
+        text (which no request could name; `catalogue check` reports them) are left out."""
         top = self.resolve(folder)
         found = []
         if not top.is_dir():
@@ -58,6 +59,8 @@ class ContentStore:
         for path in sorted(top.rglob("*")):
             inside = path.relative_to(top).parts
             if len(inside) > max(depth, 1) or any(p.startswith(".") for p in inside):
+                continue
+            if undecodable(path) is not None:
                 continue
             if path.is_file() and path.name.endswith(extension):
                 if path.resolve().is_relative_to(self.top):

@@ -12,9 +12,11 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
+from ..content.errors import undecodable
 from ..content.store import ContentStore, StoreError
 from ..exports.decap import ENTRIES, MEDIA, PATHWAYS
 
@@ -23,6 +25,7 @@ COLLECTIONS = (ENTRIES, PATHWAYS)  # the folders of Markdown files the editor wo
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
 MAX_BODY = 20 * 1024 * 1024  # a media file's base64 with room to spare
 MEDIA_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
+MAX_DEPTH = 32  # JSON nesting: Decap's deepest request is some six levels
 
 
 class Refused(ValueError):
@@ -44,6 +47,40 @@ def refusal(request, origin: str) -> tuple[int, str] | None:
     if (request.content_length or 0) > MAX_BODY:
         return 413, f"the request is over {MAX_BODY // 1024 // 1024} MB"
     return None
+
+
+def read_body(data: bytes) -> object:
+    """The request's JSON, refusing what no editor sends and no answer could repeat: bytes
+    that are not UTF-8 JSON, nesting deeper than MAX_DEPTH (which would exhaust the stack),
+    and lone surrogates (which JSON can spell, and neither UTF-8 nor a file name holds)."""
+    deep = f"malformed request: JSON nested deeper than {MAX_DEPTH} levels"
+    try:
+        body = json.loads(data)
+    except RecursionError:
+        raise Refused(deep) from None
+    except ValueError as exc:  # not UTF-8, or not JSON
+        raise Refused(f"malformed request: not JSON ({exc})") from None
+    stack: list[tuple[object, str, int]] = [(body, "the body", 1)]
+    while stack:  # a loop, not recursion: the depth is what is being checked
+        value, where, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise Refused(deep)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                name = f"{where}.{key}" if depth > 1 else str(key)
+                stack += [(key, name, depth), (item, name, depth + 1)]
+        elif isinstance(value, list):
+            stack += [(item, f"{where}[{i}]", depth + 1) for i, item in enumerate(value)]
+        elif isinstance(value, str) and undecodable(value) is not None:
+            place = printable(where)[:200]
+            raise Refused(f"malformed request: {place}: a lone surrogate is not text")
+    return body
+
+
+def printable(message: str) -> str:
+    """`message` with anything UTF-8 cannot hold written as an escape: a refusal may quote
+    a name read from the disk."""
+    return message.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def entry_item(relative: str, data: bytes | None) -> dict:
@@ -110,8 +147,16 @@ class Backend:
         folder = PurePosixPath(str(relative)).parent.as_posix()
         return self.within(relative, folder if folder in COLLECTIONS else ENTRIES, (".md",))
 
+    def answer_body(self, data: bytes) -> tuple[int, object]:
+        """The status and JSON answer to a request's raw body."""
+        try:
+            body = read_body(data)
+        except Refused as exc:
+            return 422, {"error": str(exc)}
+        return self.answer(body)
+
     def answer(self, body) -> tuple[int, object]:
-        """The status and JSON answer to a request body."""
+        """The status and JSON answer to a request body, as read by `read_body`."""
         try:
             if not isinstance(body, dict) or not isinstance(body.get("action"), str):
                 raise Refused('"action" is required')
@@ -125,11 +170,11 @@ class Backend:
                 text_param(params, "branch")
             return 200, action(params or {})
         except (Refused, StoreError) as exc:
-            return 422, {"error": str(exc)}
+            return 422, {"error": printable(str(exc))}
         except (UnicodeError, TypeError, AttributeError) as exc:  # a value of the wrong shape
-            return 422, {"error": f"malformed request: {exc}"}
+            return 422, {"error": printable(f"malformed request: {exc}")}
         except OSError as exc:  # the disk, not the request: a file being saved is still whole
-            return 503, {"error": f"the content folder refused: {exc.strerror or exc}"}
+            return 503, {"error": printable(f"the content folder refused: {exc.strerror or exc}")}
 
     def info(self, params: dict) -> dict:
         return {

@@ -10,6 +10,7 @@ static/js/live-reload.js waits on /__live-reload until the version it saw change
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 import time
@@ -107,6 +108,12 @@ class LiveReload:
             return self.version
 
 
+def version_seen(raw: str) -> int:
+    """The version a page says it saw, or -1 for anything but a plain number (str.isdigit
+    takes "²", and int() refuses over 4,300 digits)."""
+    return int(raw) if re.fullmatch(r"[0-9]{1,18}", raw) else -1
+
+
 def enable(app: Flask, content_dir: Path, code_dirs: Iterable[Path]) -> LiveReload:
     """Watch for changes in a background thread and let pages wait for them."""
     live = LiveReload(app, content_dir, code_dirs)
@@ -115,8 +122,7 @@ def enable(app: Flask, content_dir: Path, code_dirs: Iterable[Path]) -> LiveRelo
 
     @app.route("/__live-reload")
     def live_reload():
-        raw = request.args.get("since", "")
-        seen = int(raw) if raw.isdigit() else -1
+        seen = version_seen(request.args.get("since", ""))
         return jsonify({"version": live.wait(seen) if seen == live.version else live.version})
 
     @app.context_processor

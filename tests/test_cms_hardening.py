@@ -1,0 +1,138 @@
+"""What a probe of the editor's backend and the live server found (issue 30): odd bodies,
+odd names and odd numbers get a 422 or a located error, never a 500 or a crash."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from catalogue.cli import main
+from catalogue.content import load
+from catalogue.web import create_app
+from catalogue.web.live import LiveReload, enable
+
+from .conftest import DATA
+
+ORIGIN = "http://localhost"
+BAD_NAME = os.fsdecode(b"caf\xe9-latin1.md")  # a Latin-1 name, as a zip made elsewhere has it
+
+
+@pytest.fixture()
+def content(tmp_path):
+    folder = tmp_path / "content"
+    shutil.copytree(DATA / "search", folder)
+    return folder
+
+
+@pytest.fixture()
+def app(content, tmp_path):
+    app = create_app(content, index_dir=tmp_path / "index", cms_api=True)
+    app.testing = False  # an exception becomes the 500 a visitor would get
+    return app
+
+
+def post(app, data: bytes | str) -> tuple[int, dict]:
+    response = app.test_client().post(
+        "/api/v1", data=data, content_type="application/json", headers={"Origin": ORIGIN}
+    )
+    assert response.mimetype == "application/json", response.status_code
+    return response.status_code, response.get_json()
+
+
+def call(app, action: str, **params) -> tuple[int, dict]:
+    return post(app, json.dumps({"action": action, "params": {"branch": "main", **params}}))
+
+
+# 1. A lone surrogate is refused by name, not repeated into an answer UTF-8 cannot hold.
+
+
+@pytest.mark.parametrize(
+    "body, where",
+    [
+        ('{"action": "\\udcff"}', "action"),
+        ('{"action": "getEntry", "params": {"branch": "m", "path": "credentials/\\udcff.md"}}',
+         "params.path"),
+        ('{"action": "deleteFiles", "params": {"branch": "m", "paths": ["media/\\udcff.png"]}}',
+         "params.paths[0]"),
+        ('{"action": "info", "\\ud800": 1}', "\ud800"),
+    ],
+)  # fmt: skip
+def test_a_lone_surrogate_is_named_not_repeated(app, body, where):
+    status, answer = post(app, body)
+    assert status == 422
+    shown = where.encode("utf-8", "backslashreplace").decode()
+    assert answer == {"error": f"malformed request: {shown}: a lone surrogate is not text"}
+
+
+# 3. Nesting deep enough to exhaust the stack is refused, as is what is not JSON.
+
+
+@pytest.mark.parametrize("depth", [33, 5_000, 100_000])
+def test_deeply_nested_json_is_refused(app, depth):
+    for body in ("[" * depth + "]" * depth, '{"a":' * depth + "1" + "}" * depth):
+        assert post(app, body) == (
+            422,
+            {"error": "malformed request: JSON nested deeper than 32 levels"},
+        )
+
+
+def test_what_is_not_utf8_json_is_refused_with_a_reason(app):
+    status, answer = post(app, b'{"action": "info"')
+    assert status == 422 and answer["error"].startswith("malformed request: not JSON (")
+    status, answer = post(app, b'{"action": "\xff"}')
+    assert status == 422 and answer["error"].startswith("malformed request: not JSON (")
+    assert call(app, "info")[0] == 200  # and an ordinary body at 32 levels still reads
+    assert post(app, json.dumps({"action": "info", "pad": [[[[[[[[1]]]]]]]]}))[0] == 200
+
+
+# 2. A file whose name is not UTF-8: located, named by its bytes, and the rest load.
+
+
+def test_a_name_that_is_not_utf8_is_an_error_and_the_rest_load(content, app):
+    good = sorted(p.name for p in (content / "credentials").glob("*.md"))
+    shutil.copy(content / "credentials" / good[0], content / "credentials" / BAD_NAME)
+    (content / "pathways").mkdir(exist_ok=True)
+    (content / "pathways" / BAD_NAME).write_text("---\ntitle: x\n---\n")
+    catalogue = load(content)
+    assert sorted(e.slug + ".md" for e in catalogue.entries) == good
+    messages = sorted(str(e) for e in catalogue.errors)
+    assert messages == [
+        f"{content}/{folder}/caf\\xe9-latin1.md: name is not valid UTF-8 (each byte that is not "
+        "is shown as \\xNN): rename it; it is left out until then"
+        for folder in ("credentials", "pathways")
+    ]
+    # the editor lists the others, and live reload reads the folder again
+    status, listed = call(app, "entriesByFolder", folder="credentials", extension="md")
+    assert status == 200 and [e["file"]["path"] for e in listed] == [
+        f"credentials/{name}" for name in good
+    ]
+    (content / "credentials" / good[0]).unlink()
+    live = LiveReload(app, content, [])
+    live.content = {}
+    said = live.check()
+    assert said and "error" in said[0], said
+    assert len(app.extensions["catalogue"].entries) == len(good) - 1
+
+
+def test_catalogue_check_reports_a_name_that_is_not_utf8(content, capsys):
+    (content / "credentials" / BAD_NAME).write_bytes(b"---\ntitle: x\n---\n")
+    assert main(["check", str(content)]) == 1
+    out = capsys.readouterr().out
+    out.encode("utf-8")  # printable as it is
+    assert f"{content}/credentials/caf\\xe9-latin1.md: name is not valid UTF-8" in out
+
+
+# 4. The live reload's version: any query string gets an answer, not a 500.
+
+
+@pytest.mark.parametrize("since", ["%C2%B2", "9" * 4301, "-1", "1e3", "%EF%BC%95", ""])
+def test_live_reload_takes_any_version(content, tmp_path, since):
+    app = create_app(content, index_dir=tmp_path / "index")
+    app.testing = False
+    live = enable(app, content, [])
+    live.version = 3  # so that no request waits for a change
+    response = app.test_client().get(f"/__live-reload?since={since}")
+    assert response.status_code == 200 and response.get_json() == {"version": 3}
