@@ -136,3 +136,70 @@ def test_live_reload_takes_any_version(content, tmp_path, since):
     live.version = 3  # so that no request waits for a change
     response = app.test_client().get(f"/__live-reload?since={since}")
     assert response.status_code == 200 and response.get_json() == {"version": 3}
+
+
+# 5. A name must match its pattern whole: `$` also matches before a final newline.
+
+
+def entry_text(content) -> str:
+    return (content / "credentials" / "alpha-data.md").read_text()
+
+
+def save(app, path: str, raw: str, new: bool = True) -> tuple[int, dict]:
+    files = [{"path": path, "raw": raw}]
+    options = {"commitMessage": "Save", "newEntry": new}
+    return call(app, "persistEntry", dataFiles=files, assets=[], options=options)
+
+
+@pytest.mark.parametrize("name", ["abc\n", "abc\r", "abc\n\n", "\nabc", "abc\u2028"])
+def test_a_slug_with_a_line_break_is_refused_everywhere(app, content, name):
+    # the entry's file name (SLUG_RE, through the editor and through the loader)
+    status, answer = save(app, f"credentials/{name}.md", entry_text(content).replace("a", "a", 1))
+    assert status == 422 and "error" in answer
+    assert sorted(p.name for p in (content / "credentials").iterdir()) == sorted(
+        p.name for p in (DATA / "search" / "credentials").iterdir()
+    )
+    (content / "credentials" / f"{name}.md").write_text(entry_text(content))
+    errors = [str(e) for e in load(content).errors]
+    assert any(f"file name '{name}.md' does not make a valid slug" in e for e in errors), errors
+    # a pathway's file name (the same pattern, read by the pathway reader)
+    (content / "pathways").mkdir(exist_ok=True)
+    (content / "pathways" / f"{name}.md").write_text("---\ntitle: x\n---\n")
+    errors = [str(e) for e in load(content).errors]
+    assert any(
+        "pathways" in e and f"file name '{name}.md' does not make a valid slug" in e for e in errors
+    ), errors
+    # and a media file's name
+    asset = {"path": f"media/{name}.png", "content": "AAAA", "encoding": "base64"}
+    assert call(app, "persistMedia", asset=asset)[0] == 422
+    assert not (content / "media").exists() or not list((content / "media").iterdir())
+
+
+def test_the_pathway_schema_anchors_the_slug():
+    from catalogue.content.entry import SLUG_RE
+    from catalogue.content.pathwayfiles import Slugs
+
+    pattern = Slugs().schema(None)["items"]["pattern"]
+    assert pattern == f"^{SLUG_RE.pattern}$"  # JSON Schema (ECMA-262): $ is the very end
+    assert SLUG_RE.fullmatch("abc") and not SLUG_RE.fullmatch("abc\n")
+
+
+# 6. One confinement check for every action: a listing follows no link a read refuses.
+
+
+def test_get_media_lists_no_link_to_another_file_of_the_folder(app, content, tmp_path):
+    media = content / "media"
+    media.mkdir()
+    (media / "logo.png").write_bytes(b"\x89PNG real")
+    (media / "site.png").symlink_to("../site.toml")
+    (media / "entry.png").symlink_to("../credentials/alpha-data.md")
+    (tmp_path / "outside.png").write_bytes(b"secret")
+    (media / "out.png").symlink_to(tmp_path / "outside.png")
+    status, listed = call(app, "getMedia", mediaFolder="media")
+    assert status == 200 and [m["path"] for m in listed] == ["media/logo.png"]
+    for name in ("site.png", "entry.png", "out.png"):
+        assert call(app, "getMediaFile", path=f"media/{name}")[0] == 422
+    # and the entries' listing the same way
+    (content / "credentials" / "linked.md").symlink_to("../site.toml")
+    status, entries = call(app, "entriesByFolder", folder="credentials", extension="md")
+    assert status == 200 and "credentials/linked.md" not in [e["file"]["path"] for e in entries]

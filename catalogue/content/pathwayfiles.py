@@ -40,7 +40,7 @@ class Slugs(Kind):
         return distinct(refs, key=lambda ref: ref.slug)
 
     def schema(self, field):
-        return {"type": "array", "items": {"type": "string", "pattern": SLUG_RE.pattern}}
+        return {"type": "array", "items": {"type": "string", "pattern": f"^{SLUG_RE.pattern}$"}}
 
     def widget(self, field):
         """The editor's picker of entries, by title, that writes their slugs."""
@@ -171,7 +171,7 @@ class PathwayFile:
 def read_pathway(file: Path) -> tuple[PathwayFile | None, list[ContentError]]:
     where = str(file)
     slug = file.name[:-3]
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.fullmatch(slug):
         message = f"file name '{file.name}' does not make a valid slug: use lowercase letters, digits and hyphens"
         return None, [ContentError(where, 0, None, message)]
     try:

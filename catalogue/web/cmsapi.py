@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
@@ -25,6 +26,7 @@ COLLECTIONS = (ENTRIES, PATHWAYS)  # the folders of Markdown files the editor wo
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
 MAX_BODY = 20 * 1024 * 1024  # a media file's base64 with room to spare
 MEDIA_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # no line break in a file name
 MAX_DEPTH = 32  # JSON nesting: Decap's deepest request is some six levels
 
 
@@ -132,6 +134,7 @@ class Backend:
         name = path.name if folder in COLLECTIONS else path.name.lower()
         if (
             "\\" in relative
+            or CONTROL.search(relative)
             or path.parent.as_posix() != folder
             or name.startswith(".")
             or not name.endswith(suffixes)
@@ -187,12 +190,18 @@ class Backend:
         folder = text_param(params, "folder").strip("/")
         if folder not in COLLECTIONS:
             raise Refused(f"{folder}: the editor works on {' and '.join(COLLECTIONS)} only")
-        extension = params.get("extension") or "md"
-        return [
-            entry_item(self.store.relative(path), path.read_bytes())
-            for path in self.store.list(folder, "." + str(extension).lstrip("."), 1)
-            if path.resolve().is_relative_to(self.store.resolve(folder).resolve())
-        ]
+        return [entry_item(r, self.store.read(r)) for r in self.listed(folder, (".md",))]
+
+    def listed(self, folder: str, suffixes: tuple[str, ...]) -> list[str]:
+        """The files of `folder` a request could name: each passes `within`, the one
+        check of every action (so a listing follows no link that a read would refuse)."""
+        found = []
+        for path in self.store.list(folder, "", 1):
+            try:
+                found.append(self.within(self.store.relative(path), folder, suffixes))
+            except (Refused, StoreError):
+                continue
+        return found
 
     def entries_by_files(self, params: dict) -> list[dict]:
         files = params.get("files")
@@ -277,11 +286,7 @@ class Backend:
         folder = text_param(params, "mediaFolder").strip("/")
         if folder != MEDIA:
             raise Refused(f"{folder}: media are kept in {MEDIA}/")
-        return [
-            media_item(self.store.relative(p), p.read_bytes())
-            for p in self.store.list(MEDIA, "", 1)
-            if p.name.lower().endswith(MEDIA_TYPES)
-        ]
+        return [media_item(r, self.store.read(r) or b"") for r in self.listed(MEDIA, MEDIA_TYPES)]
 
     def get_media_file(self, params: dict) -> dict:
         relative = self.within(text_param(params, "path"), MEDIA, MEDIA_TYPES)
