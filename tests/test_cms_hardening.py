@@ -203,3 +203,21 @@ def test_get_media_lists_no_link_to_another_file_of_the_folder(app, content, tmp
     (content / "credentials" / "linked.md").symlink_to("../site.toml")
     status, entries = call(app, "entriesByFolder", folder="credentials", extension="md")
     assert status == 200 and "credentials/linked.md" not in [e["file"]["path"] for e in entries]
+
+
+# 9. A deletion says what it deleted and what was not there.
+
+
+def test_a_deletion_says_what_was_and_was_not_deleted(app, content):
+    paths = ["credentials/alpha-data.md", "credentials/nope.md", "credentials/alpha-data.md"]
+    status, answer = call(app, "deleteFiles", paths=paths)
+    assert status == 200 and answer == {
+        "message": "deleted credentials/alpha-data.md; no such file: credentials/nope.md",
+        "deleted": ["credentials/alpha-data.md"],
+        "missing": ["credentials/nope.md"],
+    }
+    assert not (content / "credentials" / "alpha-data.md").exists()
+    status, answer = call(app, "deleteFile", path="credentials/alpha-data.md")
+    assert status == 200 and answer["message"] == (
+        "nothing deleted; no such file: credentials/alpha-data.md"
+    )

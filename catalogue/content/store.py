@@ -1,11 +1,13 @@
 """Reading and writing files of a content folder for the editor at /admin/: every path is
 checked to stay inside the folder, every write replaces the file in one move, and an entry
-is checked by the loader before it is written."""
+is checked by the loader before it is written. A writer checks and writes inside
+`writing(content_dir)` (writelock.py), so that no other writer comes between the two."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from .entry import parse_file
@@ -13,6 +15,9 @@ from .errors import ContentError, undecodable
 from .load import SAME_CTID
 from .pathwayfiles import read_pathways
 from .settings import load_site
+from .writelock import FolderBusy, writing
+
+__all__ = ["ContentStore", "FolderBusy", "StoreError", "writing"]
 
 
 class StoreError(ValueError):
@@ -84,15 +89,21 @@ class ContentStore:
             Path(scratch).unlink(missing_ok=True)
             raise
 
-    def delete(self, relative: str) -> None:
+    def delete(self, relative: str) -> bool:
+        """Remove the file; say whether there was one."""
         path = self.resolve(relative)
         if path.is_symlink() or path.is_file():
             path.unlink()
+            return True
+        return False
 
-    def entry_problems(self, relative: str, text: str) -> list[ContentError]:
+    def entry_problems(
+        self, relative: str, text: str, pending: Mapping[str, str | None] | None = None
+    ) -> list[ContentError]:
         """What `catalogue check` would say of `text` saved as the entry `relative`: its
         errors and warnings, at the lines of `text`, named by `relative`; and an error if
-        another entry has its CTID."""
+        another entry has its CTID. `pending` holds the other files the same save writes
+        (relative path: text, or None for one it removes), as they will be."""
         name = PurePosixPath(relative).name
         site = load_site(self.root, [])
         with tempfile.TemporaryDirectory() as scratch:
@@ -103,18 +114,31 @@ class ContentStore:
             ContentError(relative, p.line, p.field, p.message, p.severity) for p in problems
         ]
         if entry is not None and entry.ctid:
-            folder = PurePosixPath(relative).parts[0]
-            for other in self.list(folder, ".md", depth=8):
-                if self.relative(other) == relative:
-                    continue
-                if entry.ctid in other.read_text(encoding="utf-8", errors="replace"):
-                    found, _ = parse_file(other, site)
-                    if found is not None and found.ctid == entry.ctid:
-                        message = SAME_CTID.format(other=self.relative(other))
-                        line = entry.lines.get("ctid", 1)
-                        problems.append(ContentError(relative, line, "ctid", message))
-                        break
+            other = self._ctid_holder(relative, entry.ctid, site, pending or {})
+            if other is not None:
+                line = entry.lines.get("ctid", 1)
+                message = SAME_CTID.format(other=other)
+                problems.append(ContentError(relative, line, "ctid", message))
         return problems
+
+    def _ctid_holder(
+        self, relative: str, ctid: str, site, pending: Mapping[str, str | None]
+    ) -> str | None:
+        """The other entry that has `ctid`, on disk or in `pending`, or None."""
+        folder = PurePosixPath(relative).parts[0]
+        texts = {self.relative(p): None for p in self.list(folder, ".md", depth=8)} | dict(pending)
+        for other, text in texts.items():
+            if other == relative:
+                continue
+            raw = text.encode("utf-8") if text is not None else None
+            if raw is None and other not in pending:
+                raw = self.read(other)
+            if raw is None or ctid.encode() not in raw:
+                continue
+            found, _ = parse_file(self.resolve(other), site, raw)
+            if found is not None and found.ctid == ctid:
+                return other
+        return None
 
     def pathway_problems(self, relative: str, text: str) -> list[ContentError]:
         """What `catalogue check` would say of `text` saved as the pathway `relative`."""

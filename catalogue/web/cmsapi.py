@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from ..content.errors import undecodable
-from ..content.store import ContentStore, StoreError
+from ..content.store import ContentStore, FolderBusy, StoreError, writing
 from ..exports.decap import ENTRIES, MEDIA, PATHWAYS
 
 COLLECTIONS = (ENTRIES, PATHWAYS)  # the folders of Markdown files the editor works on
@@ -108,6 +108,32 @@ def text_param(params: dict, name: str) -> str:
     return value
 
 
+def refuse_repeats(moves: list[tuple[str, str, str]]) -> None:
+    """Refuse a save that names one slug twice (the loader would call one a duplicate)."""
+    seen: dict[tuple[str, str], str] = {}
+    for _, new, _ in moves:
+        path = PurePosixPath(new)
+        key = (path.parent.as_posix(), path.stem.casefold())
+        if key in seen:
+            raise Refused(f"{new}: {seen[key]} in the same save has the slug '{path.stem}'")
+        seen[key] = new
+
+
+def deletion(asked: list[str], deleted: list[str]) -> dict:
+    """The answer to a deletion: what was deleted, and what was not there to delete."""
+    missing = [relative for relative in dict.fromkeys(asked) if relative not in deleted]
+    said = [f"deleted {', '.join(deleted)}"] if deleted else ["nothing deleted"]
+    if missing:
+        said.append(f"no such file: {', '.join(missing)}")
+    return {"message": "; ".join(said), "deleted": deleted, "missing": missing}
+
+
+def pending(moves: list[tuple[str, str, str]], new: str) -> dict[str, str | None]:
+    """The files a save writes besides `new`, as they will be: text, or None if removed."""
+    gone: dict[str, str | None] = {old: None for old, to, _ in moves if to != old}
+    return gone | {to: raw for _, to, raw in moves if to != new}
+
+
 class Backend:
     """The actions, each taking the request's params and giving the answer's JSON."""
 
@@ -174,6 +200,8 @@ class Backend:
             return 200, action(params or {})
         except (Refused, StoreError) as exc:
             return 422, {"error": printable(str(exc))}
+        except FolderBusy as exc:
+            return 409, {"error": str(exc)}
         except (UnicodeError, TypeError, AttributeError) as exc:  # a value of the wrong shape
             return 422, {"error": printable(f"malformed request: {exc}")}
         except OSError as exc:  # the disk, not the request: a file being saved is still whole
@@ -224,36 +252,40 @@ class Backend:
         if not isinstance(files, list) or not files:
             raise Refused('"params" must contain at least one of [entry, dataFiles]')
         creating = bool((params.get("options") or {}).get("newEntry"))
-        writes = []
-        for file in files:
-            if (
-                not isinstance(file, dict)
-                or not isinstance(file.get("raw"), str)
-                or not file["raw"]
-            ):
-                raise Refused('"params.dataFiles[0].raw" is not allowed to be empty')
-            old = self.document(file.get("path", ""))
-            new = self.document(file.get("newPath") or old)
-            if PurePosixPath(old).parent != PurePosixPath(new).parent:
-                raise Refused(f"{old}: stays in its folder")
-            if creating or new != old:
-                self.refuse_taken(new, None if creating else old)
-            check = (
-                self.store.entry_problems
-                if new.startswith(ENTRIES)
-                else self.store.pathway_problems
-            )
-            errors = [p for p in check(new, file["raw"]) if p.severity == "error"]
-            if errors:  # what `catalogue check` would say; nothing is written
-                raise Refused("; ".join(map(str, errors)))
-            writes.append((old, new, file["raw"]))
-        for asset in params.get("assets") or []:
-            self.persist_media({"asset": asset})
-        for old, new, raw in writes:
-            self.store.write(new, raw.encode("utf-8"))
-            if new != old:
-                self.store.delete(old)
+        moves = [self.move_of(file) for file in files]
+        refuse_repeats(moves)
+        with writing(self.store.root):  # what is checked here still holds when it lands
+            for old, new, raw in moves:
+                if creating or new != old or self.store.read(new) is None:
+                    self.refuse_taken(new, None if creating else old)
+                self.refuse_problems(new, raw, pending(moves, new))
+            for asset in params.get("assets") or []:
+                self.persist_media({"asset": asset})
+            for old, new, raw in moves:
+                self.store.write(new, raw.encode("utf-8"))
+                if new != old:
+                    self.store.delete(old)
         return {"message": "entry persisted"}
+
+    def move_of(self, file: object) -> tuple[str, str, str]:
+        """A file of a save as (its path, its new path, its text), checked for shape."""
+        if not isinstance(file, dict) or not isinstance(file.get("raw"), str) or not file["raw"]:
+            raise Refused('"params.dataFiles[0].raw" is not allowed to be empty')
+        old = self.document(file.get("path", ""))
+        new = self.document(file.get("newPath") or old)
+        if PurePosixPath(old).parent != PurePosixPath(new).parent:
+            raise Refused(f"{old}: stays in its folder")
+        return old, new, file["raw"]
+
+    def refuse_problems(self, new: str, raw: str, others: dict[str, str | None]) -> None:
+        """Refuse a file `catalogue check` would find an error in; nothing is written."""
+        if new.startswith(ENTRIES):
+            problems = self.store.entry_problems(new, raw, others)
+        else:
+            problems = self.store.pathway_problems(new, raw)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise Refused("; ".join(map(str, errors)))
 
     def refuse_taken(self, new: str, old: str | None) -> None:
         """Refuse a new or renamed file whose slug another file of its folder has: the loader
@@ -273,9 +305,9 @@ class Backend:
         if not isinstance(paths, list) or not paths:
             raise Refused('"params.paths" does not contain 1 required value(s)')
         checked = [self.deletable(str(p)) for p in paths]
-        for relative in checked:
-            self.store.delete(relative)
-        return {"message": f"deleted {len(checked)} file(s)"}
+        with writing(self.store.root):
+            deleted = [relative for relative in checked if self.store.delete(relative)]
+        return deletion(checked, deleted)
 
     def deletable(self, relative: str) -> str:
         if PurePosixPath(relative).parent.as_posix() == MEDIA:
@@ -308,5 +340,6 @@ class Backend:
             raise Refused('"params.asset.content" must be base64') from exc
         if not data:
             raise Refused('"params.asset.content" is not allowed to be empty')
-        self.store.write(relative, data)
+        with writing(self.store.root):
+            self.store.write(relative, data)
         return media_item(relative, data)
