@@ -221,3 +221,24 @@ def test_a_deletion_says_what_was_and_was_not_deleted(app, content):
     assert status == 200 and answer["message"] == (
         "nothing deleted; no such file: credentials/alpha-data.md"
     )
+
+
+# 8. A saved file keeps its mode; a new one gets what open() gives (the umask's), not 0600.
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_a_save_keeps_the_files_mode_and_a_new_file_gets_the_umasks(app, content, umask):
+    old = os.umask(umask)
+    try:
+        existing = content / "credentials" / "alpha-data.md"
+        existing.chmod(0o640)
+        assert save(app, "credentials/alpha-data.md", entry_text(content), new=False)[0] == 200
+        assert existing.stat().st_mode & 0o7777 == 0o640
+        assert save(app, "credentials/fresh-one.md", entry_text(content))[0] == 200
+        expected = 0o666 & ~umask
+        assert (content / "credentials" / "fresh-one.md").stat().st_mode & 0o7777 == expected
+        asset = {"path": "media/logo.png", "content": "iVBORw0K", "encoding": "base64"}
+        assert call(app, "persistMedia", asset=asset)[0] == 200
+        assert (content / "media" / "logo.png").stat().st_mode & 0o7777 == expected
+    finally:
+        os.umask(old)

@@ -6,6 +6,8 @@ is checked by the loader before it is written. A writer checks and writes inside
 from __future__ import annotations
 
 import os
+import secrets
+import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
@@ -73,20 +75,25 @@ class ContentStore:
         return found
 
     def write(self, relative: str, data: bytes) -> None:
-        """Replace the file (or create it) in one move: a half-written file never shows."""
+        """Replace the file (or create it) in one move: a half-written file never shows.
+        The file keeps its mode; a new one gets what `open()` would give it (the umask's)."""
         path = self.resolve(relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.parent.resolve().is_relative_to(self.top):
             raise StoreError(f"{relative}: leads outside the content folder")
-        handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        scratch = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        # 0o666 as open() asks: the kernel takes the umask off (mkstemp would give 0o600)
+        handle = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
             with os.fdopen(handle, "wb") as file:
+                if path.is_file():
+                    os.fchmod(file.fileno(), stat.S_IMODE(path.stat().st_mode))
                 file.write(data)
                 file.flush()
                 os.fsync(file.fileno())
             os.replace(scratch, path)
         except BaseException:
-            Path(scratch).unlink(missing_ok=True)
+            scratch.unlink(missing_ok=True)
             raise
 
     def delete(self, relative: str) -> bool:
