@@ -242,3 +242,20 @@ def test_a_save_keeps_the_files_mode_and_a_new_file_gets_the_umasks(app, content
         assert (content / "media" / "logo.png").stat().st_mode & 0o7777 == expected
     finally:
         os.umask(old)
+
+
+# Found by bench/fuzz_api.py: a name longer than the disk allows is the request's fault.
+
+
+@pytest.mark.parametrize(
+    "action, params",
+    [
+        ("deleteFile", {"path": "credentials/" + "x" * 300 + ".md"}),
+        ("getEntry", {"path": "credentials/" + "x" * 300 + ".md"}),
+        ("entriesByFiles", {"files": [{"path": "credentials/" + "é" * 130 + ".md"}]}),
+        ("getMediaFile", {"path": "media/" + "x" * 300 + ".png"}),
+    ],
+)
+def test_a_name_over_255_bytes_is_refused_not_a_disk_error(app, action, params):
+    status, answer = call(app, action, **params)
+    assert status == 422 and answer["error"].endswith("a name may be at most 255 bytes")

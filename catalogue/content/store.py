@@ -22,6 +22,9 @@ from .writelock import FolderBusy, writing
 __all__ = ["ContentStore", "FolderBusy", "StoreError", "writing"]
 
 
+NAME_MAX = 255  # bytes in one file name, on the usual file systems
+
+
 class StoreError(ValueError):
     """A request the store refuses; its text says why, in one line."""
 
@@ -42,6 +45,8 @@ class ContentStore:
         parts = PurePosixPath(relative.replace("\\", "/"))
         if parts.is_absolute() or ".." in parts.parts or ":" in parts.parts[0]:
             raise StoreError(f"{relative}: must be a path inside the content folder")
+        if any(len(part.encode("utf-8", "surrogateescape")) > NAME_MAX for part in parts.parts):
+            raise StoreError(f"{relative[:80]}...: a name may be at most {NAME_MAX} bytes")
         path = self.root.joinpath(*parts.parts)
         if not path.resolve().is_relative_to(self.top):
             raise StoreError(f"{relative}: leads outside the content folder")
