@@ -160,14 +160,17 @@ def test_a_slug_with_a_line_break_is_refused_everywhere(app, content, name):
         p.name for p in (DATA / "search" / "credentials").iterdir()
     )
     (content / "credentials" / f"{name}.md").write_text(entry_text(content))
+    shown = name.encode("unicode_escape").decode()  # one line, the break as its escape
     errors = [str(e) for e in load(content).errors]
-    assert any(f"file name '{name}.md' does not make a valid slug" in e for e in errors), errors
+    assert all("\n" not in e and "\r" not in e and "\u2028" not in e for e in errors), errors
+    assert any(f"file name '{shown}.md' does not make a valid slug" in e for e in errors), errors
     # a pathway's file name (the same pattern, read by the pathway reader)
     (content / "pathways").mkdir(exist_ok=True)
     (content / "pathways" / f"{name}.md").write_text("---\ntitle: x\n---\n")
     errors = [str(e) for e in load(content).errors]
     assert any(
-        "pathways" in e and f"file name '{name}.md' does not make a valid slug" in e for e in errors
+        "pathways" in e and f"file name '{shown}.md' does not make a valid slug" in e
+        for e in errors
     ), errors
     # and a media file's name
     asset = {"path": f"media/{name}.png", "content": "AAAA", "encoding": "base64"}
