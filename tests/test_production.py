@@ -63,14 +63,16 @@ def test_behind_a_proxy_links_use_the_public_address(server):
     assert 'href="/search/"' in direct
 
 
-def test_a_bad_proxy_setting_is_a_clear_error(tmp_path):
-    env = {**os.environ, "CATALOGUE_CONTENT": str(DEMO), "CATALOGUE_PROXIES": "one",
-           "CATALOGUE_INDEX_DIR": str(tmp_path)}  # fmt: skip
+@pytest.mark.parametrize("setting", ["one", "\u00b2"])  # "²" passes str.isdigit
+def test_a_bad_proxy_setting_is_a_clear_error(tmp_path, setting):
+    env = {**os.environ, "CATALOGUE_CONTENT": str(DEMO), "CATALOGUE_PROXIES": setting,
+           "CATALOGUE_INDEX_DIR": str(tmp_path), "PYTHONIOENCODING": "utf-8"}  # fmt: skip
     result = subprocess.run(
-        [sys.executable, "-c", "import catalogue.wsgi"], env=env, capture_output=True, text=True
-    )
+        [sys.executable, "-c", "import catalogue.wsgi"], env=env, capture_output=True, text=True,
+        encoding="utf-8",
+    )  # fmt: skip
     assert result.returncode == 1
-    assert result.stderr.strip() == "CATALOGUE_PROXIES must be a whole number; got 'one'"
+    assert result.stderr.strip() == f"CATALOGUE_PROXIES must be a whole number; got {setting!r}"
 
 
 # A forged Host must not reach a page's addresses: a caching proxy would hand them on.
