@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 # Characters YAML refuses (controls) or counts as line breaks where editors do not
 # (U+0085, U+2028, U+2029): in a message, each is written as its escape.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 # A file or folder name that is not text: shown with its odd bytes as \xNN, and skipped.
 NOT_UTF8 = (
@@ -52,4 +52,4 @@ def undecodable(path: str | os.PathLike) -> str | None:
 
 def one_line(text: str) -> str:
     """Escape line breaks and control characters a value may bring into a message."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+    return CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)

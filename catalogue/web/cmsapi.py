@@ -13,11 +13,10 @@ import base64
 import binascii
 import hashlib
 import json
-import re
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
-from ..content.errors import undecodable
+from ..content.errors import CONTROL, undecodable
 from ..content.store import ContentStore, FolderBusy, StoreError, writing
 from ..exports.decap import ENTRIES, MEDIA, PATHWAYS
 
@@ -26,7 +25,6 @@ COLLECTIONS = (ENTRIES, PATHWAYS)  # the folders of Markdown files the editor wo
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
 MAX_BODY = 20 * 1024 * 1024  # a media file's base64 with room to spare
 MEDIA_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # no line break in a file name
 MAX_DEPTH = 32  # JSON nesting: Decap's deepest request is some six levels
 
 
@@ -160,7 +158,7 @@ class Backend:
         name = path.name if folder in COLLECTIONS else path.name.lower()
         if (
             "\\" in relative
-            or CONTROL.search(relative)
+            or CONTROL.search(relative)  # a line break in a name would break every list
             or path.parent.as_posix() != folder
             or name.startswith(".")
             or not name.endswith(suffixes)
