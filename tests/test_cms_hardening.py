@@ -128,7 +128,9 @@ def test_catalogue_check_reports_a_name_that_is_not_utf8(content, capsys):
 # 4. The live reload's version: any query string gets an answer, not a 500.
 
 
-@pytest.mark.parametrize("since", ["%C2%B2", "9" * 4301, "-1", "1e3", "%EF%BC%95", ""])
+@pytest.mark.parametrize(
+    "since", ["%C2%B2", "9" * 4301, "-1", "1e3", "%EF%BC%95", "", "3%0A", "%203"]
+)
 def test_live_reload_takes_any_version(content, tmp_path, since):
     app = create_app(content, index_dir=tmp_path / "index")
     app.testing = False
@@ -176,6 +178,57 @@ def test_a_slug_with_a_line_break_is_refused_everywhere(app, content, name):
     asset = {"path": f"media/{name}.png", "content": "AAAA", "encoding": "base64"}
     assert call(app, "persistMedia", asset=asset)[0] == 422
     assert not (content / "media").exists() or not list((content / "media").iterdir())
+
+
+# Every other pattern that guards a name or a code takes the whole value: a trailing
+# newline never gets through (each already used fullmatch, after the value's spaces are
+# trimmed; these keep it so).
+
+CTID = "ce-0f8b2c1e-6a0d-4c4e-9a3b-2d1e5f7a9c01"
+
+
+@pytest.mark.parametrize(
+    "line, read, clean",
+    [
+        (f'ctid: "{CTID}\\n"', lambda e: e.ctid, CTID),
+        ('currency: "CAD\\n"', lambda e: e.currency, "CAD"),
+        ('occupations: [{code: "72410\\n", name: "Tech"}]', lambda e: e.occupations[0].code,
+         "72410"),
+        (f'ctid: "{CTID}\\nx"', None, "ctid"),
+        ('currency: "CA\\nD"', None, "currency"),
+        ('start: ["2027-01-11\\nx"]', None, "start"),
+        ('occupations: [{code: "72410\\n1", name: "Tech"}]', None, "occupations"),
+    ],
+)  # fmt: skip
+def test_a_code_with_a_line_break_is_trimmed_or_refused(content, line, read, clean):
+    entry = content / "credentials" / "alpha-data.md"
+    entry.write_text(entry.read_text().replace("---\n", f"---\n{line}\n", 1))
+    catalogue = load(content)
+    errors = [e for e in catalogue.errors if e.path.endswith("alpha-data.md")]
+    if read is not None:  # trimmed, as any value's surrounding spaces are
+        assert not errors and read(catalogue.get("alpha-data")) == clean
+    else:
+        assert catalogue.get("alpha-data") is None
+        assert {e.field for e in errors} == {clean}, [str(e) for e in errors]
+
+
+@pytest.mark.parametrize(
+    "toml, field",
+    [
+        ('embed_origins = ["https://college.example\\n"]\n', "embed_origins"),
+        ('[colours]\nbrand = "#0f5c6e\\n"\n', "colours.brand"),
+        ('[cms]\nbackend = "github"\nrepo = "college/catalogue\\n"\n', "cms.repo"),
+    ],
+)
+def test_a_setting_with_a_trailing_newline_is_refused(content, toml, field):
+    settings = content / "site.toml"
+    top, _, tables = settings.read_text().partition("\n[")
+    if toml.startswith("["):
+        settings.write_text(f"{top}\n{toml}\n[{tables}")
+    else:
+        settings.write_text(f"{toml}{top}\n[{tables}")
+    fields = [e.field for e in load(content).errors + load(content).warnings]
+    assert field in fields, fields
 
 
 def test_the_pathway_schema_anchors_the_slug():
