@@ -20,18 +20,14 @@ from catalogue.content import store as store_module
 from catalogue.content.store import ContentStore, FolderBusy, writing
 from catalogue.web import create_app
 
-from .conftest import DATA, ROOT
+from . import test_cms
+from .conftest import ROOT
 
-ORIGIN = "http://localhost"
+content = test_cms.content  # the fixture: a copy of tests/data/search
+ORIGIN = test_cms.ORIGIN
+
 CTID = "ce-0f8b2c1e-6a0d-4c4e-9a3b-2d1e5f7a9c01"
 SLOW = 0.4  # seconds the check takes here: far longer than a write
-
-
-@pytest.fixture()
-def content(tmp_path):
-    folder = tmp_path / "content"
-    shutil.copytree(DATA / "search", folder)
-    return folder
 
 
 def entry(content: Path, title: str, ctid: str = "") -> str:

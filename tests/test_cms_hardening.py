@@ -14,17 +14,13 @@ from catalogue.content import load
 from catalogue.web import create_app
 from catalogue.web.live import LiveReload, enable
 
+from . import test_cms
 from .conftest import DATA
 
-ORIGIN = "http://localhost"
+content = test_cms.content  # the fixture: a copy of tests/data/search
+ORIGIN = test_cms.ORIGIN
+
 BAD_NAME = os.fsdecode(b"caf\xe9-latin1.md")  # a Latin-1 name, as a zip made elsewhere has it
-
-
-@pytest.fixture()
-def content(tmp_path):
-    folder = tmp_path / "content"
-    shutil.copytree(DATA / "search", folder)
-    return folder
 
 
 @pytest.fixture()
@@ -131,7 +127,8 @@ def test_catalogue_check_reports_a_name_that_is_not_utf8(content, capsys):
 @pytest.mark.parametrize(
     "since", ["%C2%B2", "9" * 4301, "-1", "1e3", "%EF%BC%95", "", "3%0A", "%203"]
 )
-def test_live_reload_takes_any_version(content, tmp_path, since):
+def test_live_reload_takes_any_version(content, tmp_path, since, monkeypatch):
+    monkeypatch.setattr(LiveReload, "run", lambda self: None)  # no watcher left behind
     app = create_app(content, index_dir=tmp_path / "index")
     app.testing = False
     live = enable(app, content, [])
