@@ -250,9 +250,9 @@ class Backend:
         if not isinstance(files, list) or not files:
             raise Refused('"params" must contain at least one of [entry, dataFiles]')
         creating = bool((params.get("options") or {}).get("newEntry"))
-        moves = [self.move_of(file) for file in files]
-        refuse_repeats(moves)
         with writing(self.store.root):  # what is checked here still holds when it lands
+            moves = [self.move_of(file) for file in files]
+            refuse_repeats(moves)
             for old, new, raw in moves:
                 if creating or new != old or self.store.read(new) is None:
                     self.refuse_taken(new, None if creating else old)
@@ -302,8 +302,8 @@ class Backend:
         paths = params.get("paths")
         if not isinstance(paths, list) or not paths:
             raise Refused('"params.paths" does not contain 1 required value(s)')
-        checked = [self.deletable(str(p)) for p in paths]
         with writing(self.store.root):
+            checked = [self.deletable(str(p)) for p in paths]
             deleted = [relative for relative in checked if self.store.delete(relative)]
         return deletion(checked, deleted)
 
@@ -329,7 +329,6 @@ class Backend:
         asset = params.get("asset")
         if not isinstance(asset, dict):
             raise Refused('"params.asset" is required')
-        relative = self.within(asset.get("path", ""), MEDIA, MEDIA_TYPES)
         if asset.get("encoding") != "base64" or not isinstance(asset.get("content"), str):
             raise Refused('"params.asset.content" must be base64')
         try:
@@ -339,5 +338,6 @@ class Backend:
         if not data:
             raise Refused('"params.asset.content" is not allowed to be empty')
         with writing(self.store.root):
+            relative = self.within(asset.get("path", ""), MEDIA, MEDIA_TYPES)
             self.store.write(relative, data)
         return media_item(relative, data)
