@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from catalogue.content import store as store_module
+from catalogue.content import writelock
 from catalogue.content.store import ContentStore, FolderBusy, writing
 from catalogue.web import create_app
 
@@ -206,7 +207,7 @@ def test_two_processes_saving_one_slug_one_lands(content, tmp_path):
     assert f"title: {title}" in (content / "credentials" / "new-one.md").read_text()
 
 
-def test_the_lock_is_held_across_processes_and_nests_in_a_thread(content):
+def test_the_lock_is_held_across_processes_and_nests_in_a_thread(content, monkeypatch):
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(content)],
         stdout=subprocess.PIPE,
@@ -219,6 +220,19 @@ def test_the_lock_is_held_across_processes_and_nests_in_a_thread(content):
         with pytest.raises(FolderBusy, match="try again in a moment"), writing(content, 0.3):
             pass
         assert 0.3 <= time.monotonic() - started < 2
+        # the editor, meanwhile, says so and writes nothing
+        monkeypatch.setattr(writelock, "WAIT_SECONDS", 0.3)
+        client = create_app(content, index_dir=content.parent / "index", cms_api=True).test_client()
+        response = client.post(
+            "/api/v1", data=body("credentials/new-one.md", entry(content, "New")),
+            content_type="application/json", headers={"Origin": ORIGIN},
+        )  # fmt: skip
+        assert response.status_code == 409
+        assert response.get_json()["error"] == (
+            "another save or import was writing to the content folder for over 0.3 s; "
+            "try again in a moment"
+        )
+        assert not (content / "credentials" / "new-one.md").exists()
     finally:
         holder.kill()
         holder.communicate()

@@ -47,9 +47,11 @@ _holders: dict[str, _Holder] = {}
 
 
 @contextmanager
-def writing(content_dir: str | os.PathLike, timeout: float = WAIT_SECONDS) -> Iterator[None]:
+def writing(content_dir: str | os.PathLike, timeout: float | None = None) -> Iterator[None]:
     """Hold the content folder for writing: no other thread or process that asks for it
-    gets it until the block ends. Raise FolderBusy after `timeout` seconds of waiting."""
+    gets it until the block ends. Raise FolderBusy after `timeout` seconds of waiting
+    (WAIT_SECONDS by default)."""
+    timeout = WAIT_SECONDS if timeout is None else timeout
     key = os.path.realpath(content_dir)
     with _guard:
         holder = _holders.setdefault(key, _Holder())
