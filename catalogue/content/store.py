@@ -46,7 +46,8 @@ class ContentStore:
         if parts.is_absolute() or ".." in parts.parts or ":" in parts.parts[0]:
             raise StoreError(f"{relative}: must be a path inside the content folder")
         if any(len(part.encode("utf-8", "surrogateescape")) > NAME_MAX for part in parts.parts):
-            raise StoreError(f"{relative[:80]}...: a name may be at most {NAME_MAX} bytes")
+            shown = relative if len(relative) <= 80 else relative[:80] + "..."
+            raise StoreError(f"{shown}: a name may be at most {NAME_MAX} bytes")
         path = self.root.joinpath(*parts.parts)
         if not path.resolve().is_relative_to(self.top):
             raise StoreError(f"{relative}: leads outside the content folder")
@@ -138,7 +139,8 @@ class ContentStore:
     ) -> str | None:
         """The other entry that has `ctid`, on disk or in `pending`, or None."""
         folder = PurePosixPath(relative).parts[0]
-        texts = {self.relative(p): None for p in self.list(folder, ".md", depth=8)} | dict(pending)
+        texts = {self.relative(p): None for p in self.list(folder, ".md", depth=8)}
+        texts |= {k: v for k, v in pending.items() if PurePosixPath(k).parts[0] == folder}
         for other, text in texts.items():
             if other == relative:
                 continue
