@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 
 import pytest
@@ -25,9 +27,17 @@ def server(tmp_path_factory):
         "CATALOGUE_CONTENT": str(DEMO),
         "CATALOGUE_INDEX_DIR": str(tmp_path_factory.mktemp("gunicorn-index")),
         "CATALOGUE_PROXIES": "1",
+        "CATALOGUE_TRUSTED_HOSTS": "127.0.0.1, college.example",
     }
     with gunicorn_serve(settings, workers=2, threads=2) as base:
         yield base
+
+
+def status_of(url: str, headers: dict) -> int:
+    try:
+        return get(url, headers)[0]
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def test_gunicorn_serves_the_catalogue(server):
@@ -53,11 +63,74 @@ def test_behind_a_proxy_links_use_the_public_address(server):
     assert 'href="/search/"' in direct
 
 
-def test_a_bad_proxy_setting_is_a_clear_error(tmp_path):
-    env = {**os.environ, "CATALOGUE_CONTENT": str(DEMO), "CATALOGUE_PROXIES": "one",
-           "CATALOGUE_INDEX_DIR": str(tmp_path)}  # fmt: skip
+@pytest.mark.parametrize("setting", ["one", "\u00b2"])  # "²" passes str.isdigit
+def test_a_bad_proxy_setting_is_a_clear_error(tmp_path, setting):
+    env = {**os.environ, "CATALOGUE_CONTENT": str(DEMO), "CATALOGUE_PROXIES": setting,
+           "CATALOGUE_INDEX_DIR": str(tmp_path), "PYTHONIOENCODING": "utf-8"}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", "import catalogue.wsgi"], env=env, capture_output=True, text=True,
+        encoding="utf-8",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"CATALOGUE_PROXIES must be a whole number; got {setting!r}"
+
+
+# A forged Host must not reach a page's addresses: a caching proxy would hand them on.
+
+EVIL = "evil.example"
+
+
+def test_without_base_url_only_trusted_hosts_are_answered(server):
+    port = server.split(":")[2].strip("/")
+    assert status_of(server, {"Host": f"127.0.0.1:{port}"}) == 200
+    assert status_of(server, {"X-Forwarded-Host": "college.example"}) == 200
+    for headers in ({"Host": EVIL}, {"X-Forwarded-Host": EVIL}, {"Host": f"{EVIL}:{port}"}):
+        assert status_of(server + "sitemap.xml", headers) == 400, headers
+        assert status_of(server + "search/?q=care", headers) == 400, headers
+
+
+@pytest.fixture(scope="module")
+def based(tmp_path_factory):
+    content = tmp_path_factory.mktemp("based") / "content"
+    shutil.copytree(DEMO, content)
+    toml = content / "site.toml"
+    toml.write_text('base_url = "https://college.example/micro/"\n' + toml.read_text())
+    settings = {
+        "CATALOGUE_CONTENT": str(content),
+        "CATALOGUE_INDEX_DIR": str(tmp_path_factory.mktemp("based-index")),
+        "CATALOGUE_PROXIES": "1",
+    }
+    with gunicorn_serve(settings, workers=1, threads=2) as base:
+        yield base
+
+
+def test_with_base_url_every_address_is_built_on_it_whatever_the_host(based):
+    slug = sorted(p.stem for p in (DEMO / "credentials").glob("*.md"))[0]
+    prefix = {"X-Forwarded-Prefix": "/micro", "X-Forwarded-Proto": "https"}
+    for forged in ({"Host": EVIL}, {"X-Forwarded-Host": EVIL}, {}):
+        headers = {**prefix, **forged}
+        _, page = get(f"{based}credentials/{slug}/", headers)
+        canonical = f"https://college.example/micro/credentials/{slug}/"
+        assert f'<link rel="canonical" href="{canonical}">' in page
+        assert f'<meta property="og:url" content="{canonical}">' in page
+        for path in ("sitemap.xml", "feed.atom", "", "search/?q=care"):
+            _, text = get(based + path, headers)
+            assert EVIL not in text, (path, forged)
+        _, feed = get(based + "feed.atom", headers)
+        assert "https://college.example/micro/" in feed
+
+
+def test_a_bad_base_url_is_a_clear_error(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DEMO, content)
+    toml = content / "site.toml"
+    toml.write_text('base_url = "college.example"\n' + toml.read_text())
+    env = {**os.environ, "CATALOGUE_CONTENT": str(content), "CATALOGUE_INDEX_DIR": str(tmp_path)}
     result = subprocess.run(
         [sys.executable, "-c", "import catalogue.wsgi"], env=env, capture_output=True, text=True
     )
     assert result.returncode == 1
-    assert result.stderr.strip() == "CATALOGUE_PROXIES must be a whole number; got 'one'"
+    assert result.stderr.strip().endswith(
+        "site.toml: base_url must be an address such as "
+        "https://college.example/microcredentials/; got 'college.example'"
+    )

@@ -15,7 +15,8 @@ from .markdown import body_limits, render_markdown
 from .settings import Site
 
 MAX_FILE_BYTES = 64 * 1024
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+# Used with fullmatch only: `$` would also match before a final newline ("abc\n").
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
 
 def parse_file(
@@ -33,7 +34,7 @@ def parse_file(
         return None, problems
 
     slug = file.name[:-3]
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.fullmatch(slug):
         return error(
             0,
             None,

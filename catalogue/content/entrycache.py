@@ -99,7 +99,8 @@ def _plain(value: object, depth: int = 0) -> object:
 
 
 def shard_of(path: str) -> int:
-    return hashlib.sha256(path.encode()).digest()[0] % SHARDS
+    # surrogateescape: a name that is not UTF-8 still has its bytes, and so a shard
+    return hashlib.sha256(path.encode("utf-8", "surrogateescape")).digest()[0] % SHARDS
 
 
 def shard_file(folder: Path, shard: int) -> Path:

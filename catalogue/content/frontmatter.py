@@ -19,6 +19,7 @@ from ..fields import FIELDS, FIELDS_BY_NAME, Field, FieldError
 from ..fields.nodes import KIND_WORDS as _KIND_WORDS
 from ..fields.nodes import TAG as _TAG
 from .errors import ContentError
+from .errors import one_line as _one_line
 
 MAX_DEPTH = 20
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -27,9 +28,6 @@ ALIASES = (
     "anchors and aliases (& and *) are not allowed in front matter; "
     "put text that starts with & or * in quotes"
 )
-# Characters YAML refuses (controls) or counts as line breaks where editors do not
-# (U+0085, U+2028, U+2029), which would shift every line number after them.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _ODD_CHAR = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -184,11 +182,6 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, front: str) -> tuple[int | None, st
         f"front matter is not valid YAML: {problem}; check the indentation, and put text "
         "that contains ': ' or starts with @ * & ` % [ { in quotes"
     )
-
-
-def _one_line(text: str) -> str:
-    """Escape line breaks and control characters a value may bring into a message."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
 def _shape_problem(root: yaml.Node) -> tuple[yaml.Node, str] | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..model import Credential
 from . import entrycache
-from .errors import ContentError
+from .errors import NOT_UTF8, ContentError, undecodable
 from .parallel import parse_files
 from .pathwayfiles import PathwayFile, read_pathways
 from .settings import Site, load_site
@@ -155,13 +155,17 @@ def _read(file: Path) -> bytes | None:
 
 
 def _markdown_files(folder: Path, errors: list[ContentError]) -> list[Path]:
-    """List the .md files below `folder`, refusing links that lead outside it."""
+    """List the .md files below `folder`, refusing links that lead outside it and names
+    that are not text (each is an error; the other files are read)."""
     top = folder.resolve()
     found = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in list(dirnames):
             sub = Path(dirpath, name)
+            if _not_text(sub, errors):
+                dirnames.remove(name)
+                continue
             if sub.is_symlink():
                 dirnames.remove(name)
                 if not sub.resolve().is_relative_to(top):
@@ -170,11 +174,20 @@ def _markdown_files(folder: Path, errors: list[ContentError]) -> list[Path]:
             if name.startswith(".") or not name.endswith(".md"):
                 continue
             file = Path(dirpath, name)
+            if _not_text(file, errors):
+                continue
             if file.is_symlink() and not file.resolve().is_relative_to(top):
                 errors.append(ContentError(str(file), 0, None, OUTSIDE_LINK))
                 continue
             found.append(file)
     return found
+
+
+def _not_text(path: Path, errors: list[ContentError]) -> bool:
+    shown = undecodable(path)
+    if shown is not None:
+        errors.append(ContentError(shown, 0, None, NOT_UTF8))
+    return shown is not None
 
 
 SAME_CTID = (

@@ -16,7 +16,7 @@ from ..fields.kinds import CHOICE, TEXT, URL, Kind
 from ..fields.nodes import KIND_WORDS, distinct, file_line, is_null, items, keyed, text
 from ..i18n import counted
 from .entry import SLUG_RE, DocumentError, read_document
-from .errors import ContentError
+from .errors import NOT_UTF8, ContentError, undecodable
 from .frontmatter import parse_front_matter
 from .markdown import body_limits, render_markdown
 
@@ -41,7 +41,7 @@ class Slugs(Kind):
         return distinct(refs, key=lambda ref: ref.slug)
 
     def schema(self, field):
-        return {"type": "array", "items": {"type": "string", "pattern": SLUG_RE.pattern}}
+        return {"type": "array", "items": {"type": "string", "pattern": f"^{SLUG_RE.pattern}$"}}
 
     def widget(self, field):
         """The editor's picker of entries, by title, that writes their slugs."""
@@ -173,7 +173,7 @@ class PathwayFile:
 def read_pathway(file: Path) -> tuple[PathwayFile | None, list[ContentError]]:
     where = str(file)
     slug = file.name[:-3]
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.fullmatch(slug):
         message = f"file name '{file.name}' does not make a valid slug: use lowercase letters, digits and hyphens"
         return None, [ContentError(where, 0, None, message)]
     try:
@@ -214,6 +214,10 @@ def read_pathways(folder: Path, slugs: set[str]) -> tuple[list[PathwayFile], lis
     a slug that names no entry is an error at its line."""
     found, problems = [], []
     for file in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        shown = undecodable(file)
+        if shown is not None:
+            problems.append(ContentError(shown, 0, None, NOT_UTF8))
+            continue
         pathway, trouble = read_pathway(file)
         problems += trouble
         if pathway is None:

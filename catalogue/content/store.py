@@ -1,18 +1,28 @@
 """Reading and writing files of a content folder for the editor at /admin/: every path is
 checked to stay inside the folder, every write replaces the file in one move, and an entry
-is checked by the loader before it is written."""
+is checked by the loader before it is written. A writer checks and writes inside
+`writing(content_dir)` (writelock.py), so that no other writer comes between the two."""
 
 from __future__ import annotations
 
 import os
+import secrets
+import stat
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from .entry import parse_file
-from .errors import ContentError
+from .errors import ContentError, undecodable
 from .load import SAME_CTID
 from .pathwayfiles import read_pathways
 from .settings import load_site
+from .writelock import FolderBusy, writing
+
+__all__ = ["ContentStore", "FolderBusy", "StoreError", "writing"]
+
+
+NAME_MAX = 255  # bytes in one file name, on the usual file systems
 
 
 class StoreError(ValueError):
@@ -35,6 +45,9 @@ class ContentStore:
         parts = PurePosixPath(relative.replace("\\", "/"))
         if parts.is_absolute() or ".." in parts.parts or ":" in parts.parts[0]:
             raise StoreError(f"{relative}: must be a path inside the content folder")
+        if any(len(part.encode("utf-8", "surrogateescape")) > NAME_MAX for part in parts.parts):
+            shown = relative if len(relative) <= 80 else relative[:80] + "..."
+            raise StoreError(f"{shown}: a name may be at most {NAME_MAX} bytes")
         path = self.root.joinpath(*parts.parts)
         if not path.resolve().is_relative_to(self.top):
             raise StoreError(f"{relative}: leads outside the content folder")
@@ -50,7 +63,8 @@ class ContentStore:
 
     def list(self, folder: str, extension: str = "", depth: int = 1) -> list[Path]:
         """The files below `folder` (at most `depth` levels down) whose names end with
-        `extension`, sorted; hidden files and links out of the folder are left out."""
+        `extension`, sorted; hidden files, links out of the folder and names that are not
+        text (which no request could name; `catalogue check` reports them) are left out."""
         top = self.resolve(folder)
         found = []
         if not top.is_dir():
@@ -59,37 +73,50 @@ class ContentStore:
             inside = path.relative_to(top).parts
             if len(inside) > max(depth, 1) or any(p.startswith(".") for p in inside):
                 continue
+            if undecodable(path) is not None:
+                continue
             if path.is_file() and path.name.endswith(extension):
                 if path.resolve().is_relative_to(self.top):
                     found.append(path)
         return found
 
     def write(self, relative: str, data: bytes) -> None:
-        """Replace the file (or create it) in one move: a half-written file never shows."""
+        """Replace the file (or create it) in one move: a half-written file never shows.
+        The file keeps its mode; a new one gets what `open()` would give it (the umask's)."""
         path = self.resolve(relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.parent.resolve().is_relative_to(self.top):
             raise StoreError(f"{relative}: leads outside the content folder")
-        handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        scratch = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        # 0o666 as open() asks: the kernel takes the umask off (mkstemp would give 0o600)
+        handle = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
             with os.fdopen(handle, "wb") as file:
+                if path.is_file():
+                    os.fchmod(file.fileno(), stat.S_IMODE(path.stat().st_mode))
                 file.write(data)
                 file.flush()
                 os.fsync(file.fileno())
             os.replace(scratch, path)
         except BaseException:
-            Path(scratch).unlink(missing_ok=True)
+            scratch.unlink(missing_ok=True)
             raise
 
-    def delete(self, relative: str) -> None:
+    def delete(self, relative: str) -> bool:
+        """Remove the file; say whether there was one."""
         path = self.resolve(relative)
         if path.is_symlink() or path.is_file():
             path.unlink()
+            return True
+        return False
 
-    def entry_problems(self, relative: str, text: str) -> list[ContentError]:
+    def entry_problems(
+        self, relative: str, text: str, pending: Mapping[str, str | None] | None = None
+    ) -> list[ContentError]:
         """What `catalogue check` would say of `text` saved as the entry `relative`: its
         errors and warnings, at the lines of `text`, named by `relative`; and an error if
-        another entry has its CTID."""
+        another entry has its CTID. `pending` holds the other files the same save writes
+        (relative path: text, or None for one it removes), as they will be."""
         name = PurePosixPath(relative).name
         site = load_site(self.root, [])
         with tempfile.TemporaryDirectory() as scratch:
@@ -100,18 +127,32 @@ class ContentStore:
             ContentError(relative, p.line, p.field, p.message, p.severity) for p in problems
         ]
         if entry is not None and entry.ctid:
-            folder = PurePosixPath(relative).parts[0]
-            for other in self.list(folder, ".md", depth=8):
-                if self.relative(other) == relative:
-                    continue
-                if entry.ctid in other.read_text(encoding="utf-8", errors="replace"):
-                    found, _ = parse_file(other, site)
-                    if found is not None and found.ctid == entry.ctid:
-                        message = SAME_CTID.format(other=self.relative(other))
-                        line = entry.lines.get("ctid", 1)
-                        problems.append(ContentError(relative, line, "ctid", message))
-                        break
+            other = self._ctid_holder(relative, entry.ctid, site, pending or {})
+            if other is not None:
+                line = entry.lines.get("ctid", 1)
+                message = SAME_CTID.format(other=other)
+                problems.append(ContentError(relative, line, "ctid", message))
         return problems
+
+    def _ctid_holder(
+        self, relative: str, ctid: str, site, pending: Mapping[str, str | None]
+    ) -> str | None:
+        """The other entry that has `ctid`, on disk or in `pending`, or None."""
+        folder = PurePosixPath(relative).parts[0]
+        texts = {self.relative(p): None for p in self.list(folder, ".md", depth=8)}
+        texts |= {k: v for k, v in pending.items() if PurePosixPath(k).parts[0] == folder}
+        for other, text in texts.items():
+            if other == relative:
+                continue
+            raw = text.encode("utf-8") if text is not None else None
+            if raw is None and other not in pending:
+                raw = self.read(other)
+            if raw is None or ctid.encode() not in raw:
+                continue
+            found, _ = parse_file(self.resolve(other), site, raw)
+            if found is not None and found.ctid == ctid:
+                return other
+        return None
 
     def pathway_problems(self, relative: str, text: str) -> list[ContentError]:
         """What `catalogue check` would say of `text` saved as the pathway `relative`."""

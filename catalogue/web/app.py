@@ -28,7 +28,9 @@ def create_app(content_dir: str | Path = "content", **settings) -> Flask:
     editors; off by default, for production); `cms_api` answers the editor's local backend
     at /api/v1, which writes to the content folder (`catalogue serve` on loopback only);
     `index_later` builds a search index that is not built yet in a child process while
-    the app is made and used, until a text search first needs it (the static build).
+    the app is made and used, until a text search first needs it (the static build);
+    `trusted_hosts` (Flask's TRUSTED_HOSTS) the host names answered, others getting 400
+    (catalogue.wsgi sets it when site.toml has no `base_url`).
     """
     load_plugins()  # fields an installation adds (CATALOGUE_PLUGINS)
     app = CatalogueFlask(

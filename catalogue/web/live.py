@@ -11,6 +11,7 @@ static/js/live-reload.js waits on /__live-reload until the version it saw change
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 import threading
 import time
@@ -136,6 +137,12 @@ class LiveReload:
             return self.version
 
 
+def version_seen(raw: str) -> int:
+    """The version a page says it saw, or -1 for anything but a plain number (str.isdigit
+    takes "²", and int() refuses over 4,300 digits)."""
+    return int(raw) if re.fullmatch(r"[0-9]{1,18}", raw) else -1
+
+
 def enable(
     app: Flask, content_dir: Path, code_dirs: Iterable[Path], start: bool = True
 ) -> LiveReload:
@@ -147,8 +154,7 @@ def enable(
 
     @app.route("/__live-reload")
     def live_reload():
-        raw = request.args.get("since", "")
-        seen = int(raw) if raw.isdigit() else -1
+        seen = version_seen(request.args.get("since", ""))
         return jsonify({"version": live.wait(seen) if seen == live.version else live.version})
 
     @app.context_processor

@@ -78,8 +78,7 @@ def cms_api():
             raise RequestEntityTooLarge()
     except RequestEntityTooLarge:
         return jsonify({"error": f"the request is over {MAX_BODY // 2**20} MB"}), 413
-    body = request.get_json(silent=True)
-    status, answer = Backend(ContentStore(site().content_dir)).answer(body)
+    status, answer = Backend(ContentStore(site().content_dir)).answer_body(request.get_data())
     return jsonify(answer), status
 
 
