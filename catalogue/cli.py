@@ -128,7 +128,7 @@ def cmd_searches(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .importing import MapError, SheetError, run_import
+    from .importing import FolderBusy, MapError, SheetError, run_import
 
     if args.template:
         return write_template(Path(args.template), args.files, Path(args.content))
@@ -144,7 +144,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             update=args.update,
             dry_run=args.dry_run,
         )
-    except (MapError, SheetError) as exc:
+    except (MapError, SheetError, FolderBusy) as exc:
         print(f"catalogue import: {exc}", file=sys.stderr)
         return 2
     for line in report.lines:

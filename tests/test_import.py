@@ -285,3 +285,35 @@ def test_credential_engine_bulk_upload_columns_need_no_map(folder):
     assert network["delivery"] == "hybrid" and network["language"] == ["en", "fr"]
     assert "credential-engine-bulk.csv:4: Estimated Cost: cost: expected a number or " \
         "\"free\"; got 'TBD'" in report.lines  # fmt: skip
+
+
+def test_an_import_waits_for_the_editor_and_says_when_it_cannot(tmp_path, folder, monkeypatch):
+    """The import checks and writes holding the content folder, as the editor's saves do:
+    while another writer holds it, nothing is written and the import says so."""
+    import threading
+
+    from catalogue.content import writelock
+    from catalogue.importing import FolderBusy
+
+    monkeypatch.setattr(writelock, "WAIT_SECONDS", 0.3)
+    path = tmp_path / "one.csv"
+    path.write_text("title,hours\nData Literacy,20\n", encoding="utf-8")
+    held, done = threading.Event(), threading.Event()
+
+    def editor():
+        with writelock.writing(folder):
+            held.set()
+            done.wait(10)
+
+    thread = threading.Thread(target=editor)
+    thread.start()
+    held.wait(10)
+    try:
+        with pytest.raises(FolderBusy):
+            run_import([path], folder)
+        assert run_import([path], folder, dry_run=True).created == 1  # reading needs no hold
+    finally:
+        done.set()
+        thread.join()
+    assert not (folder / "credentials/data-literacy.md").exists()
+    assert run_import([path], folder).created == 1

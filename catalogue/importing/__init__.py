@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 import tomllib
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content import load_site
-from ..content.store import ContentStore
+from ..content import load_site, writelock
+from ..content.store import ContentStore, FolderBusy
 from ..fields import FIELDS, FIELDS_BY_NAME
 from .checking import Checker
 from .records import Record, read_records
@@ -85,9 +86,13 @@ def run_import(
     dry_run: bool = False,
 ) -> Report:
     """Import `files` into the content folder `content`; MapError or SheetError if a file
-    cannot be read at all (nothing is written then)."""
+    cannot be read at all (nothing is written then), FolderBusy if another writer (the
+    editor saving) keeps the folder for longer than WAIT_SECONDS.
+
+    The files are read first; then the checks and the writes run holding the folder
+    (`writelock.writing`), as the editor's saves do, so that no save comes between a row's checks
+    and its file."""
     columns, values = read_map(map_file)
-    checker = Checker(ContentStore(content))
     report = Report()
     rows: list[Row] = []
     records: list[Record] = []
@@ -108,6 +113,15 @@ def run_import(
                     f"can name one): {', '.join(result.unmatched)}"
                 )
             rows += result.rows
+    with nullcontext() if dry_run else writelock.writing(content):
+        _write_all(rows, records, Checker(ContentStore(content)), report, update, dry_run)
+    return report
+
+
+def _write_all(
+    rows: list[Row], records: list[Record], checker: Checker, report: Report, update: bool,
+    dry_run: bool,
+) -> None:  # fmt: skip
     assign_slugs(rows, set())
     done = set()
     for row in rows:
@@ -120,7 +134,6 @@ def run_import(
         _pathway(record, slugs, checker, report, dry_run)
     if checker.written:
         os.sync()  # each file was replaced in one move; this makes them all durable at once
-    return report
 
 
 def _pathway(record: Record, slugs: dict, checker: Checker, report: Report, dry_run: bool):
@@ -222,4 +235,4 @@ def _shown(value) -> str:
     return str(value)
 
 
-__all__ = ["MapError", "Report", "SheetError", "read_map", "run_import"]
+__all__ = ["FolderBusy", "MapError", "Report", "SheetError", "read_map", "run_import"]

@@ -14,7 +14,7 @@ from flask import Flask, abort, current_app, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import secure_filename
 
-from ...importing import MapError, SheetError, run_import
+from ...importing import FolderBusy, MapError, SheetError, run_import
 from ...importing.sheets import MAX_BYTES
 from ..cmsapi import LOOPBACK
 from ..components import static_build
@@ -97,6 +97,9 @@ def import_page():
         report = run_import(
             sheets, site().content_dir, maps[0] if maps else None, update, dry_run=not confirmed
         )
+    except FolderBusy:  # the upload is kept: the same form can be sent again
+        problem = _("Another save is under way; wait a moment and press the button again.")
+        return shown(problem=problem, report=None, token=token, update=update), 409
     except (SheetError, MapError) as exc:
         UPLOADS.pop(token, None)
         shutil.rmtree(folder, ignore_errors=True)
