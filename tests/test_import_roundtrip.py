@@ -127,3 +127,11 @@ def test_the_template_is_filled_in_and_imported(tmp_path, monkeypatch, capsys):
     book.save(tmp_path / "programs.xlsx")
     assert main(["import", "programs.xlsx", "--content", str(folder)]) == 0
     assert [e.slug for e in content.load(folder).entries] == ["data-literacy"]
+
+
+def test_the_workbook_is_the_same_bytes_for_the_same_catalogue(demo_client):
+    import time
+
+    first = demo_client.get("/credentials.xlsx").data
+    time.sleep(2.1)  # a zip keeps times to two seconds
+    assert demo_client.get("/credentials.xlsx").data == first

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable
 
 from ..fields import FIELDS_BY_NAME
@@ -113,9 +114,31 @@ def credentials_xlsx(entries: Iterable[Credential], gettext: Callable[[str], str
                 cell.number_format = dates
             cells.append(cell)
         sheet.append(cells)
+    return stable(book)
+
+
+def stable(book) -> bytes:
+    """The workbook's bytes, the same for the same content: openpyxl stamps the time of
+    saving in the document's properties and on each part of the zip, which would make
+    every build's file differ."""
+    import zipfile
+
+    book.properties.created = book.properties.modified = FIXED_TIME
+    saved = io.BytesIO()
+    book.save(saved)
     out = io.BytesIO()
-    book.save(out)
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl sets `modified` as it saves
+                data = MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z", data)
+            dst.writestr(zipfile.ZipInfo(info.filename, FIXED_TIME.timetuple()[:6]), data,
+                         zipfile.ZIP_DEFLATED)  # fmt: skip
     return out.getvalue()
+
+
+FIXED_TIME = dt.datetime(2000, 1, 1)
+MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*")
 
 
 def template_xlsx(gettext: Callable[[str], str]) -> bytes:
@@ -153,9 +176,7 @@ def template_xlsx(gettext: Callable[[str], str]) -> bytes:
             rule.showErrorMessage = name != "language"  # "en; fr" is a language cell too
             rule.add(f"{letter}2:{letter}5000")
             sheet.add_data_validation(rule)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return stable(book)
 
 
 SLUG_HELP = (
