@@ -19,7 +19,8 @@ from ..web.views.browse import page_count
 SKIPPED_ENDPOINTS = {"api_search", "search_feed", "content_errors"}  # they need a server
 
 
-def _languages(app) -> tuple[str, ...]:
+def site_languages(app) -> tuple[str, ...]:
+    """The site's interface languages, the first (whose pages live at the root) first."""
     return app.extensions["catalogue"].catalogue.site.interface_languages
 
 
@@ -34,14 +35,14 @@ def export_search(app, base_url: str | None) -> dict[str, bytes]:
         return render_fragment("_card.html", e=entry, ticks=False)
 
     with app.test_request_context("/", base_url=base_url or "http://localhost/"):
-        return export(engine, card, _languages(app), app.extensions["catalogue"].browse_slug)
+        return export(engine, card, site_languages(app), app.extensions["catalogue"].browse_slug)
 
 
 def _each_language(app, base_url: str | None) -> Iterator[str]:
     """Each interface language in turn, in a request on the build's base URL that is in
     that language: for rendering pieces of pages as the pages render them."""
     with app.test_request_context("/", base_url=base_url or "http://localhost/"):
-        for lang in _languages(app):
+        for lang in site_languages(app):
             g.lang = lang
             yield lang
 
@@ -76,10 +77,16 @@ def render_rows(app, base_url: str | None) -> dict[tuple, str]:
 def register_static_routes(app) -> None:
     """Routes that exist only in the static build."""
 
-    @app.route("/404.html")
     def not_found_page():
-        # Static hosts serve this file for missing pages (see docs/hosting.md).
+        # Static hosts serve this file for missing pages (see docs/hosting.md); each
+        # language's folder has its own, which nginx and Apache serve for missing pages there.
         return render_template("404.html")
+
+    app.add_url_rule("/404.html", "not_found_page", not_found_page, defaults={"lang": ""})
+    others = site_languages(app)[1:]
+    if others:
+        rule = f"/<any({', '.join(others)}):lang>/404.html"
+        app.add_url_rule(rule, "not_found_page", not_found_page)
 
     @app.route("/robots.txt")
     def robots():
@@ -140,7 +147,6 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
             "entries_csv",
             "sitemap",
             "feed",
-            "not_found_page",
             "robots",
         ):
             yield endpoint, {}
@@ -148,7 +154,15 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
             for endpoint in ("api_entry", "api_entry_ob3", "api_entry_ctdl", "api_entry_elm"):
                 yield endpoint, {"slug": entry.slug}
         for lang in prefixes:
-            listed = ("home", "search", "embed", "browse_index", "compare", "pathways_index")
+            listed = (
+                "home",
+                "search",
+                "embed",
+                "browse_index",
+                "compare",
+                "pathways_index",
+                "not_found_page",
+            )
             for endpoint in listed:
                 yield endpoint, lang
             for entry in site.entries:
