@@ -61,3 +61,22 @@ def test_a_bad_proxy_setting_is_a_clear_error(tmp_path):
     )
     assert result.returncode == 1
     assert result.stderr.strip() == "CATALOGUE_PROXIES must be a whole number; got 'one'"
+
+
+def test_behind_nginx_as_docs_production_md_sets_it_up(server, tmp_path):
+    """The reverse-proxy block of docs/production.md, in Debian's nginx on a port of its
+    own: links, the canonical address and the sitemap name the address the visitor used,
+    its port included."""
+    from .web_servers import doc_block, run_nginx
+
+    block = doc_block("production.md", "location /microcredentials/ {")
+    block = block.replace("http://127.0.0.1:8000/", server)
+    assert server in block
+    with run_nginx(f"server {{\n    listen 80;\n{block}}}\n", tmp_path / "nginx") as (url, _):
+        site = f"{url}/microcredentials/"
+        status, page = get(site)
+        assert status == 200
+        assert f'<link rel="canonical" href="{site}">' in page
+        assert 'href="/microcredentials/search/' in page
+        status, sitemap = get(site + "sitemap.xml")
+        assert f"<loc>{site}credentials/" in sitemap

@@ -20,6 +20,7 @@ from catalogue.build import freeze
 from catalogue.build.hosts import BUILD_FILES, IMMUTABLE
 
 from .conftest import BASE, DEMO, PREFIX
+from .static_site import CHROMIUM, CHROMIUM_ARGS
 from .web_servers import APACHE_LOAD, doc_block, get, run_apache, run_nginx
 
 DOCS_ROOT = "/var/www/catalogue"  # where docs/hosting.md puts the folder holding the site
@@ -229,3 +230,57 @@ def test_search_works_in_chromium(site, browser):
     assert page.locator(".results-body .card").count() > 0
     assert errors == [] and failed == []
     context.close()
+
+
+# Last, since it rebuilds the site both servers serve --------------------------------------
+
+
+def test_a_returning_visitor_searches_after_a_rebuild(servers, content, web_root, browser):
+    """A visitor searches; the site is rebuilt with one title changed; they come back
+    with the same browser (its HTTP cache on) and search for a word whose part of the
+    index they never fetched: the page they come back to names the new search files."""
+    profiles = {name: Path(tempfile.mkdtemp(prefix=f"catalogue-{name}-")) for name in servers}
+
+    def search(name: str, words: list[str]) -> set[str]:
+        """Search for each of `words` in turn; return the terms files fetched."""
+        context = browser.browser_type.launch_persistent_context(
+            profiles[name], executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        page = context.pages[0] if context.pages else context.new_page()
+        fetched: set[str] = set()
+        failed: list[str] = []
+
+        def seen(response):
+            if "/terms-" in response.url:
+                fetched.add(response.url.rsplit("/", 1)[1])
+            if response.status >= 400:
+                failed.append(f"{response.status} {response.url}")
+
+        page.on("response", seen)
+        page.goto(f"{servers[name]}search/?q={words[0]}")
+        page.wait_for_selector(READY)
+        for word in words[1:]:
+            page.fill("#q", word)
+            page.press("#q", "Enter")
+            page.wait_for_url(f"**/search/?q={word}*")
+            page.wait_for_selector(READY)
+        alerts = page.locator(".results-body [role=alert]")
+        problem = alerts.inner_text() if alerts.count() else ""
+        cards = page.locator(".results-body .card").count()
+        context.close()
+        assert problem == "" and failed == [], (name, problem, failed)
+        assert cards > 0, (name, words)
+        return fetched
+
+    try:
+        first = {name: search(name, ["data"]) for name in servers}
+        entry = sorted((content / "credentials").glob("*.md"))[0]
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text(re.sub(r"(?m)^title: .*$", "title: A title changed", text, count=1))
+        freeze(content, web_root / "microcredentials", BASE)
+        for name in servers:
+            later = search(name, ["data", "welding"])
+            assert later - first[name], "welding should need a terms file data did not"
+    finally:
+        for profile in profiles.values():
+            shutil.rmtree(profile, ignore_errors=True)
