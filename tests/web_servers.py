@@ -8,12 +8,15 @@ folder of the test's (never the system's services, which are left alone).
   (what /etc/nginx/nginx.conf and /etc/apache2/apache2.conf would hold) and start it.
 
 Run as root (as in CI), both servers hand requests to `www-data`, as Debian's do: the
-site's folder must be readable by everyone, as a web server's folder is.
+site's folder must be readable by everyone, as a web server's folder is. Given `as_user`,
+a test run as root starts the server itself as that user instead, as a user without root
+would (who cannot hand requests to www-data).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import textwrap
@@ -63,6 +66,15 @@ def _as_root() -> bool:
     return os.geteuid() == 0
 
 
+def _user_command(command: list[str], folder: Path, as_user: str | None) -> list[str]:
+    """`command` run as `as_user` (when run as root), who is given `folder`."""
+    if not as_user or not _as_root():
+        return command
+    for path in [folder, *folder.rglob("*")]:
+        shutil.chown(path, as_user)
+    return ["setpriv", f"--reuid={as_user}", f"--regid={as_user}", "--clear-groups", *command]
+
+
 def _wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -93,7 +105,9 @@ def _running(command: list[str], port: int, folder: Path, log: Path) -> Iterator
 
 
 @contextmanager
-def run_nginx(server_block: str, folder: Path) -> Iterator[tuple[str, Path]]:
+def run_nginx(
+    server_block: str, folder: Path, as_user: str | None = None
+) -> Iterator[tuple[str, Path]]:
     """nginx serving `server_block` (whose `listen 80;` is made a free port on
     127.0.0.1) from its own configuration in `folder`: yield the server's address
     ("http://127.0.0.1:<port>") and its error log."""
@@ -108,7 +122,7 @@ def run_nginx(server_block: str, folder: Path) -> Iterator[tuple[str, Path]]:
     )
     conf = folder / "nginx.conf"
     conf.write_text(
-        ("user www-data www-data;\n" if _as_root() else "")
+        ("user www-data www-data;\n" if _as_root() and not as_user else "")
         + f"daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
         f"error_log {folder / 'error.log'} warn;\n"
         "events { worker_connections 128; }\n"
@@ -120,13 +134,19 @@ def run_nginx(server_block: str, folder: Path) -> Iterator[tuple[str, Path]]:
         + "}\n"
     )
     log = folder / "error.log"
-    with _running([str(NGINX), "-c", str(conf), "-p", str(folder)], port, folder, log):
+    # -e: the log of nginx's start, before it reads its configuration
+    command = [str(NGINX), "-c", str(conf), "-p", str(folder), "-e", str(log)]
+    command = _user_command(command, folder, as_user)
+    with _running(command, port, folder, log):
         yield f"http://127.0.0.1:{port}", log
 
 
 @contextmanager
 def run_apache(
-    virtual_host: str, folder: Path, modules: tuple[str, ...] = APACHE_LOAD
+    virtual_host: str,
+    folder: Path,
+    modules: tuple[str, ...] = APACHE_LOAD,
+    as_user: str | None = None,
 ) -> Iterator[tuple[str, Path]]:
     """Apache serving `virtual_host` (whose `*:80` is made a free port on 127.0.0.1) from
     its own configuration in `folder`, with Debian's `modules`: yield the server's address
@@ -142,15 +162,15 @@ def run_apache(
         f'ServerRoot "{folder}"\nServerName 127.0.0.1\nDefaultRuntimeDir "{folder}"\n'
         f'PidFile "{folder / "apache2.pid"}"\nMutex file:{folder} default\n'
         f'Listen 127.0.0.1:{port}\nErrorLog "{log}"\nLogLevel warn\n'
-        + ("User www-data\nGroup www-data\n" if _as_root() else "")
+        + ("User www-data\nGroup www-data\n" if _as_root() and not as_user else "")
         + "".join(
             f"LoadModule {name}_module {APACHE_MODULES / f'mod_{name}.so'}\n" for name in modules
         )
         + "TypesConfig /etc/mime.types\nDirectoryIndex index.html\n"
-        "<Directory />\n    AllowOverride None\n    Require all denied\n</Directory>\n"
-        + host
+        "<Directory />\n    AllowOverride None\n    Require all denied\n</Directory>\n" + host
     )
-    with _running([str(APACHE), "-f", str(conf), "-DFOREGROUND"], port, folder, log):
+    command = _user_command([str(APACHE), "-f", str(conf), "-DFOREGROUND"], folder, as_user)
+    with _running(command, port, folder, log):
         yield f"http://127.0.0.1:{port}", log
 
 
