@@ -115,6 +115,9 @@ def apache_config(
         ),
         f"RedirectMatch 404 ^{prefix}({hidden})$",
         *(f'Header always set {name} "{value}"' for name, value in base.items()),
+        # mod_deflate gives a compressed file the ETag `"...-gzip"`, and then never finds
+        # it unchanged: every revalidation would send the whole file again
+        'RequestHeader edit* If-None-Match "-gzip\\"" "\\""',
     ]
     for folder, headers in folders.items():
         lines.append(f'<If "%{{REQUEST_URI}} =~ m#^{prefix}{folder}#">')
