@@ -63,16 +63,25 @@ def test_a_bad_proxy_setting_is_a_clear_error(tmp_path):
     assert result.stderr.strip() == "CATALOGUE_PROXIES must be a whole number; got 'one'"
 
 
-def test_behind_nginx_as_docs_production_md_sets_it_up(server, tmp_path):
-    """The reverse-proxy block of docs/production.md, in Debian's nginx on a port of its
-    own: links, the canonical address and the sitemap name the address the visitor used,
-    its port included."""
-    from .web_servers import doc_block, run_nginx
+@pytest.mark.parametrize("web_server", ["nginx", "apache"])
+def test_behind_a_web_server_as_docs_production_md_sets_it_up(server, web_server, tmp_path):
+    """The reverse-proxy blocks of docs/production.md, in Debian's nginx and Apache on a
+    port of their own: links, the canonical address and the sitemap name the address the
+    visitor used, its port included."""
+    from .web_servers import APACHE_LOAD, doc_block, run_apache, run_nginx
 
-    block = doc_block("production.md", "location /microcredentials/ {")
+    if web_server == "nginx":
+        block = doc_block("production.md", "location /microcredentials/ {")
+        block = f"server {{\n    listen 80;\n{block}}}\n"
+    else:
+        block = doc_block("production.md", "<VirtualHost *:80>")
     block = block.replace("http://127.0.0.1:8000/", server)
     assert server in block
-    with run_nginx(f"server {{\n    listen 80;\n{block}}}\n", tmp_path / "nginx") as (url, _):
+    if web_server == "nginx":
+        run = run_nginx(block, tmp_path / "nginx")
+    else:
+        run = run_apache(block, tmp_path / "apache", (*APACHE_LOAD, "proxy", "proxy_http"))
+    with run as (url, _):
         site = f"{url}/microcredentials/"
         status, page = get(site)
         assert status == 200
