@@ -176,6 +176,7 @@ def test_each_language_has_its_404_page(site):
         assert status == 404, path
         assert f'<html lang="{lang}"' in page and f"<h1>{heading}</h1>" in page, path
         assert f'href="{PREFIX}static/css/site.css"' in page, path
+        assert not re.search(r'<link rel="canonical"|<link[^>]* hreflang=', page), path
         assert headers["x-frame-options"] == "DENY" and headers["cache-control"] == "no-cache"
 
 

@@ -78,15 +78,14 @@ def register_static_routes(app) -> None:
     """Routes that exist only in the static build."""
 
     def not_found_page():
-        # Static hosts serve this file for missing pages (see docs/hosting.md); each
-        # language's folder has its own, which nginx and Apache serve for missing pages there.
+        # Static hosts serve this file for missing pages (see docs/hosting.md). Each other
+        # language's folder has its own (in its language: that of its path), for the hosts
+        # that serve a folder's own. Neither is a page of the site: they take no `lang`
+        # value, so they name no address of their own and switch to the home page.
         return render_template("404.html")
 
-    app.add_url_rule("/404.html", "not_found_page", not_found_page, defaults={"lang": ""})
-    others = site_languages(app)[1:]
-    if others:
-        rule = f"/<any({', '.join(others)}):lang>/404.html"
-        app.add_url_rule(rule, "not_found_page", not_found_page)
+    for lang in ("", *site_languages(app)[1:]):
+        app.add_url_rule(f"/{lang}/404.html".replace("//", "/"), "not_found_page", not_found_page)
 
     @app.route("/robots.txt")
     def robots():
@@ -137,6 +136,8 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
         for endpoint, values in urls():
             frozen.add(endpoint)
             yield endpoint, values
+        for lang in languages[1:]:
+            yield f"/{lang}/404.html"
 
     def urls():
         for endpoint in (
@@ -147,6 +148,7 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
             "entries_csv",
             "sitemap",
             "feed",
+            "not_found_page",  # the first language's (the others' in pages above)
             "robots",
         ):
             yield endpoint, {}
@@ -154,15 +156,7 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
             for endpoint in ("api_entry", "api_entry_ob3", "api_entry_ctdl", "api_entry_elm"):
                 yield endpoint, {"slug": entry.slug}
         for lang in prefixes:
-            listed = (
-                "home",
-                "search",
-                "embed",
-                "browse_index",
-                "compare",
-                "pathways_index",
-                "not_found_page",
-            )
+            listed = ("home", "search", "embed", "browse_index", "compare", "pathways_index")
             for endpoint in listed:
                 yield endpoint, lang
             for entry in site.entries:
