@@ -20,7 +20,7 @@ from catalogue.build import freeze
 from catalogue.build.hosts import BUILD_FILES, IMMUTABLE
 
 from .conftest import BASE, DEMO, PREFIX
-from .static_site import CHROMIUM, CHROMIUM_ARGS
+from .static_site import CHROMIUM, CHROMIUM_ARGS, netlify_headers
 from .web_servers import APACHE_LOAD, doc_block, get, run_apache, run_nginx
 
 DOCS_ROOT = "/var/www/catalogue"  # where docs/hosting.md puts the folder holding the site
@@ -210,6 +210,34 @@ def test_a_folder_without_its_slash_is_redirected_on_the_same_address(site):
     status, headers, _ = get(site + "browse")
     assert status == 301
     assert headers["location"] in (f"{PREFIX}browse/", f"{site}browse/")
+
+
+def test_netlify_style_hosts_get_the_same_caching_404_pages_and_hidden_files(web_root):
+    folder = web_root / "microcredentials"
+    rules = netlify_headers(folder).rules
+    for path, cache in [
+        (PREFIX, "no-cache"),
+        (f"{PREFIX}search/", "no-cache"),
+        (f"{PREFIX}fr/embed/", "no-cache"),
+        (f"{PREFIX}admin/config.yml", "no-cache"),
+        (f"{PREFIX}static/js/search-ui.js", "no-cache"),
+        (f"{PREFIX}{built(web_root, 'search-data/facets.*.json')}", IMMUTABLE),
+        (f"{PREFIX}{built(web_root, 'search-data/terms-*/0.json')}", IMMUTABLE),
+    ]:
+        # such a host joins the values of every rule that matches: one rule may give it
+        given = [
+            values["Cache-Control"]
+            for pattern, values in rules
+            if "Cache-Control" in values
+            and (path == pattern or (pattern.endswith("*") and path.startswith(pattern[:-1])))
+        ]
+        assert given == [cache], path
+    redirects = (folder / "_redirects").read_text().splitlines()
+    assert [line.split() for line in redirects] == [
+        *([f"{PREFIX}{name}", f"{PREFIX}404.html", "404!"] for name in BUILD_FILES),
+        [f"{PREFIX}fr/*", f"{PREFIX}fr/404.html", "404"],
+        [f"{PREFIX}*", f"{PREFIX}404.html", "404"],
+    ]
 
 
 def test_apache_without_mod_headers_refuses_to_serve(web_root, tmp_path):
