@@ -170,6 +170,9 @@ def test_each_language_has_its_404_page(site):
         ("fr/nope/", "fr", "Page introuvable"),
         ("fr/credentials/no-such-offering/", "fr", "Page introuvable"),
         ("fr/embed/nope", "fr", "Page introuvable"),
+        ("credentials/", "en", "Page not found"),  # a folder with no page of its own
+        ("api/", "en", "Page not found"),
+        ("fr/credentials/", "fr", "Page introuvable"),
     ]:
         status, headers, body = get(site + path)
         page = body.decode()

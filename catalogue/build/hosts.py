@@ -43,6 +43,10 @@ TEXT_TYPES = (
 CHARSET_TYPES = "text/css text/javascript application/javascript text/csv text/calendar text/yaml"
 
 
+# nginx answers 403 for a folder with no page of its own (credentials/, api/): not found
+NOT_FOUND = "403 404 =404"
+
+
 def root_path(base_url: str | None) -> str:
     """The path the site lives under, with a slash at each end: "/" or "/micro/"."""
     return urlsplit(base_url or "/").path.rstrip("/") + "/"
@@ -108,6 +112,10 @@ def apache_config(
         "  </IfModule>",
         "</IfModule>",
         f"ErrorDocument 404 {prefix}404.html",
+        # a folder with no page of its own (credentials/, api/): not found, not a listing
+        "<If \"-d %{REQUEST_FILENAME} && ! -f '%{REQUEST_FILENAME}/index.html'\">",
+        "  Redirect 404",
+        "</If>",
         *(
             f'<If "%{{REQUEST_URI}} =~ m#^{prefix}{lang}#">\n'
             f"  ErrorDocument 404 {prefix}{lang}404.html\n</If>"
@@ -153,7 +161,7 @@ def nginx_config(
         "    gzip on;",
         "    gzip_vary on;",
         f"    gzip_types {TEXT_TYPES.replace('text/html ', '')};",  # html is always gzipped
-        f"    error_page 404 {prefix}404.html;",
+        f"    error_page {NOT_FOUND} {prefix}404.html;",
         *add_headers("    ", base),
         # Types nginx's list lacks, for these files only: a `types` block where the
         # pages are would replace the whole list (the pages would be octet-streams).
@@ -162,7 +170,7 @@ def nginx_config(
         "    }",
         *(f"    location = {prefix}{name} {{ return 404; }}" for name in BUILD_FILES),
         *(
-            f"    location {prefix}{lang} {{ error_page 404 {prefix}{lang}404.html; }}"
+            f"    location {prefix}{lang} {{ error_page {NOT_FOUND} {prefix}{lang}404.html; }}"
             for lang in languages
             if lang not in folders
         ),
@@ -171,7 +179,7 @@ def nginx_config(
     for folder, headers in folders.items():
         lines += [
             f"    location {prefix}{folder} {{",
-            f"        error_page 404 {_error_page(prefix, folder, languages)};",
+            f"        error_page {NOT_FOUND} {_error_page(prefix, folder, languages)};",
             *add_headers(" " * 8, headers),
             "    }",
         ]
