@@ -187,10 +187,10 @@ def test_the_static_build_has_the_embed_and_its_headers(frozen_demo):
     assert netlify_headers(frozen_demo, f"{PREFIX}fr/search/")["X-Frame-Options"] == "DENY"
     apache = (frozen_demo / ".htaccess").read_text()
     assert (
-        f'  <If "%{{REQUEST_URI}} =~ m#^{PREFIX}embed/#">\n'
-        '    Header always set Content-Security-Policy "' + ALL
+        f'<If "%{{REQUEST_URI}} =~ m#^{PREFIX}embed/#">\n'
+        '  Header always set Content-Security-Policy "' + ALL
     ) in apache
-    assert "    Header always unset X-Frame-Options\n  </If>\n" in apache
+    assert "  Header always unset X-Frame-Options\n</If>\n" in apache
     nginx = (frozen_demo / "nginx.conf.example").read_text()
     inner = nginx.split(f"    location {PREFIX}embed/ {{\n", 1)[1].split("    }\n", 1)[0]
     assert "frame-ancestors *" in inner and "X-Frame-Options" not in inner

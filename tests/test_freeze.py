@@ -153,7 +153,9 @@ def test_header_configs_for_static_hosts(built):
     assert "AddType application/ld+json .jsonld" in apache
     nginx = (out / "nginx.conf.example").read_text()
     assert "location /microcredentials/ {" in nginx
-    assert "location ~ \\.jsonld$ { default_type application/ld+json; }" in nginx
+    types = "    location ~ \\.(ics|csv|jsonld|atom|yml)$ {\n        types { text/calendar ics;"
+    assert types in nginx
+    assert "application/ld+json jsonld;" in nginx
     assert 'add_header Referrer-Policy "strict-origin-when-cross-origin" always;' in nginx
 
 

@@ -134,3 +134,31 @@ def test_a_bad_base_url_is_a_clear_error(tmp_path):
         "site.toml: base_url must be an address such as "
         "https://college.example/microcredentials/; got 'college.example'"
     )
+
+
+@pytest.mark.parametrize("web_server", ["nginx", "apache"])
+def test_behind_a_web_server_as_docs_production_md_sets_it_up(server, web_server, tmp_path):
+    """The reverse-proxy blocks of docs/production.md, in Debian's nginx and Apache on a
+    port of their own: links, the canonical address and the sitemap name the address the
+    visitor used, its port included."""
+    from .web_servers import APACHE_LOAD, doc_block, run_apache, run_nginx
+
+    if web_server == "nginx":
+        block = doc_block("production.md", "location /microcredentials/ {")
+        block = f"server {{\n    listen 80;\n{block}}}\n"
+    else:
+        block = doc_block("production.md", "<VirtualHost *:80>")
+    block = block.replace("http://127.0.0.1:8000/", server)
+    assert server in block
+    if web_server == "nginx":
+        run = run_nginx(block, tmp_path / "nginx")
+    else:
+        run = run_apache(block, tmp_path / "apache", (*APACHE_LOAD, "proxy", "proxy_http"))
+    with run as (url, _):
+        site = f"{url}/microcredentials/"
+        status, page = get(site)
+        assert status == 200
+        assert f'<link rel="canonical" href="{site}">' in page
+        assert 'href="/microcredentials/search/' in page
+        status, sitemap = get(site + "sitemap.xml")
+        assert f"<loc>{site}credentials/" in sitemap

@@ -3,8 +3,9 @@
 freeze.py runs a build (into a scratch folder, moved into place only when whole),
 pages.py tells Frozen-Flask every URL and writes the browser's search files, parts.py
 freezes them in one process a core, datafiles.py writes each entry's data files straight
-from their views, hosts.py the files static hosts read (headers, 404 page), scripts.py the
-scripts as shipped (compacted, the search page's two modules joined).
+from their views, hosts.py the files web servers and static hosts read (types,
+compression, caching, 404 pages, headers), scripts.py the scripts as shipped
+(compacted, the search page's two modules joined).
 """
 
 from .freeze import MARKER, SEARCH_DATA, BuildError, freeze, main

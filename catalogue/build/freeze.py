@@ -37,6 +37,7 @@ from .pages import (
     register_generators,
     register_static_routes,
     render_rows,
+    site_languages,
 )
 from .parts import PartFailed, freeze_pages, in_child, part_count
 from .scripts import ship_scripts
@@ -207,9 +208,16 @@ def _freeze(content_dir, out: Path, base_url, progress, theme) -> list[str]:
         with app.test_request_context("/"):
             policies = {"admin/": admin_csp()} if cms.backend else {}
             embed = embed_policy(app.extensions["catalogue"].catalogue.site.embed_origins)
-            for lang in app.extensions["catalogue"].catalogue.site.interface_languages:
-                policies[url_lang(lang) + "/embed/" if url_lang(lang) else "embed/"] = embed
-        write_header_configs(scratch, root_path(base_url), policies)
+            langs = [url_lang(lang) for lang in site_languages(app)]
+            for lang in langs:
+                policies[lang + "/embed/" if lang else "embed/"] = embed
+        write_header_configs(
+            scratch,
+            root_path(base_url),
+            policies,
+            hashed=(f"{SEARCH_DATA}/",),  # every name in it carries its content's hash
+            languages=tuple(f"{lang}/" for lang in langs if lang),
+        )
         if out.exists():
             out.rename(scratch_root / "previous")
         shutil.move(str(scratch), str(out))

@@ -19,7 +19,8 @@ from ..web.views.browse import page_count
 SKIPPED_ENDPOINTS = {"api_search", "search_feed", "content_errors"}  # they need a server
 
 
-def _languages(app) -> tuple[str, ...]:
+def site_languages(app) -> tuple[str, ...]:
+    """The site's interface languages, the first (whose pages live at the root) first."""
     return app.extensions["catalogue"].catalogue.site.interface_languages
 
 
@@ -34,14 +35,14 @@ def export_search(app, base_url: str | None) -> dict[str, bytes]:
         return render_fragment("_card.html", e=entry, ticks=False)
 
     with app.test_request_context("/", base_url=base_url or "http://localhost/"):
-        return export(engine, card, _languages(app), app.extensions["catalogue"].browse_slug)
+        return export(engine, card, site_languages(app), app.extensions["catalogue"].browse_slug)
 
 
 def _each_language(app, base_url: str | None) -> Iterator[str]:
     """Each interface language in turn, in a request on the build's base URL that is in
     that language: for rendering pieces of pages as the pages render them."""
     with app.test_request_context("/", base_url=base_url or "http://localhost/"):
-        for lang in _languages(app):
+        for lang in site_languages(app):
             g.lang = lang
             yield lang
 
@@ -76,10 +77,15 @@ def render_rows(app, base_url: str | None) -> dict[tuple, str]:
 def register_static_routes(app) -> None:
     """Routes that exist only in the static build."""
 
-    @app.route("/404.html")
     def not_found_page():
-        # Static hosts serve this file for missing pages (see docs/hosting.md).
+        # Static hosts serve this file for missing pages (see docs/hosting.md). Each other
+        # language's folder has its own (in its language: that of its path), for the hosts
+        # that serve a folder's own. Neither is a page of the site: they take no `lang`
+        # value, so they name no address of their own and switch to the home page.
         return render_template("404.html")
+
+    for lang in ("", *site_languages(app)[1:]):
+        app.add_url_rule(f"/{lang}/404.html".replace("//", "/"), "not_found_page", not_found_page)
 
     @app.route("/robots.txt")
     def robots():
@@ -130,6 +136,8 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
         for endpoint, values in urls():
             frozen.add(endpoint)
             yield endpoint, values
+        for lang in languages[1:]:
+            yield f"/{lang}/404.html"
 
     def urls():
         for endpoint in (
@@ -140,7 +148,7 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
             "entries_csv",
             "sitemap",
             "feed",
-            "not_found_page",
+            "not_found_page",  # the first language's (the others' in pages above)
             "robots",
         ):
             yield endpoint, {}
