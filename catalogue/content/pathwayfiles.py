@@ -174,7 +174,10 @@ def read_pathway(file: Path) -> tuple[PathwayFile | None, list[ContentError]]:
     where = str(file)
     slug = file.name[:-3]
     if not SLUG_RE.fullmatch(slug):
-        message = f"file name '{file.name}' does not make a valid slug: use lowercase letters, digits and hyphens"
+        message = (
+            f"file name '{file.name}' does not make a valid slug: use lowercase letters, "
+            "digits and hyphens"
+        )
         return None, [ContentError(where, 0, None, message)]
     try:
         front, body, close = read_document(file, "a pathway")

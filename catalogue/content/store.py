@@ -75,9 +75,12 @@ class ContentStore:
                 continue
             if undecodable(path) is not None:
                 continue
-            if path.is_file() and path.name.endswith(extension):
-                if path.resolve().is_relative_to(self.top):
-                    found.append(path)
+            if (
+                path.is_file()
+                and path.name.endswith(extension)
+                and path.resolve().is_relative_to(self.top)
+            ):
+                found.append(path)
         return found
 
     def write(self, relative: str, data: bytes) -> None:
