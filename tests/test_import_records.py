@@ -3,6 +3,8 @@ CTDL and Open Badges files this catalogue exports."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import yaml
 
@@ -111,3 +113,19 @@ def test_a_file_that_is_not_json_is_named(tmp_path, folder):
     bad.write_text("[" * 100000, encoding="utf-8")
     with pytest.raises(SheetError, match=r"records.json: not a JSON file"):
         run_import([bad], folder)
+
+
+def test_text_in_another_language_is_named_not_dropped_silently(tmp_path, folder):
+    record = {
+        "@id": "https://college.example/1", "@type": "ceterms:Course",
+        "ceterms:name": {"en": "Welding Basics", "fr": "Soudage de base"},
+        "ceterms:description": {"en-CA": "Weld safely.", "fr-CA": "Souder en sécurité."},
+    }  # fmt: skip
+    path = tmp_path / "bilingual.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    report = run_import([path], folder)
+    assert report.lines[0] == (
+        "bilingual.json: record 1 (Welding Basics): the record's text in fr is not imported: "
+        "the entry is written in en, the site's language"
+    )
+    assert front(folder / "credentials/welding-basics.md")["summary"] == "Weld safely."

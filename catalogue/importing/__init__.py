@@ -177,7 +177,7 @@ def _one(row: Row, checker: Checker, report: Report, update: bool, dry_run: bool
         report.refused += 1
         report.lines += row.problems
         return False
-    report.lines += deduplicate(row)
+    report.lines += row.notes + deduplicate(row)
     relative = f"credentials/{row.slug}.md"
     old = checker.store.read(relative)
     if old is not None:

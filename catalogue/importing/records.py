@@ -183,11 +183,26 @@ def _issuer(node: dict, by_id: dict, lang: str) -> str:
     return ""
 
 
+def other_languages(node: dict, lang: str) -> list[str]:
+    """The languages other than `lang` that a record's language maps hold."""
+    found = set()
+    for value in node.values():
+        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+            found |= {k.lower().split("-")[0] for k in value if re.fullmatch(r"[A-Za-z-]{2,8}", k)}
+    return sorted(found - {lang})
+
+
 def ctdl_record(node: dict, where: str, by_id: dict, lang: str) -> Record:
     row = Row(where)
     values = row.values
     title = language_text(node.get("ceterms:name"), lang)
     row.where = f"{where} ({title})" if title else where
+    others = other_languages(node, lang)
+    if others:
+        row.notes.append(
+            f"{row.where}: the record's text in {', '.join(others)} is not imported: "
+            f"the entry is written in {lang}, the site's language"
+        )
     description = language_text(node.get("ceterms:description"), lang)
     put(values, "title", title)
     put(values, "summary", summary_of(description))

@@ -30,6 +30,7 @@ class Row:
     cells: dict[str, str] = field(default_factory=dict)  # field -> `file:row: header` etc.
     present: set[str] = field(default_factory=set)  # fields whose column the sheet has
     problems: list[str] = field(default_factory=list)  # located, one line each
+    notes: list[str] = field(default_factory=list)  # what the report says, refusing nothing
     slug: str = ""
     body: str | None = None
 
