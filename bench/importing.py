@@ -3,10 +3,11 @@ under 30 s).
 
     .venv/bin/python bench/importing.py [N]      # default 10,000 rows
 
-Two sheets of N rows each: the catalogue's own CSV export of N generated entries, and the
+Three sheets of N rows each: the catalogue's own CSV export of N generated entries, the
 same rows as a marketing team would type them (money as "$1,250.00", hours as "40 hrs",
-French headers, semicolons, Windows-1252). Each is imported into an empty folder, then
-again with --update (every row unchanged), and the seconds and peak memory are printed.
+French headers, semicolons, Windows-1252), and the catalogue's own workbook export. Each
+is imported into an empty folder, then again with --update (every row unchanged), and the
+seconds and peak memory are printed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from generate import generate  # noqa: E402
 
 from catalogue import content  # noqa: E402
 from catalogue.exports.tabular import credentials_csv  # noqa: E402
+from catalogue.exports.workbook import credentials_xlsx  # noqa: E402
 from catalogue.importing import run_import  # noqa: E402
 
 FRENCH = {"title": "Titre", "summary": "Résumé", "issuer": "Établissement émetteur",
@@ -62,11 +64,13 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         source = generate(count, work / "generated")
-        export = credentials_csv(content.load(source).entries)
+        entries = content.load(source).entries
+        export = credentials_csv(entries)
         (work / "export.csv").write_text(export, encoding="utf-8")
         (work / "typed.csv").write_bytes(messy(export))
-        for name in ("export.csv", "typed.csv"):
-            folder = work / name.split(".")[0]
+        (work / "export.xlsx").write_bytes(credentials_xlsx(entries, str))
+        for name in ("export.csv", "typed.csv", "export.xlsx"):
+            folder = work / name.replace(".", "-")
             (folder / "credentials").mkdir(parents=True)
             size = (work / name).stat().st_size / 1e6
             timed(f"{count} rows, {name} ({size:.1f} MB), new", [work / name], folder)
