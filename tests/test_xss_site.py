@@ -511,6 +511,16 @@ class TextOf(HTMLParser):
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def cell_item(item: str | dict) -> str:
+    """A list item as the CSV writes it: a skill's framework address in <>, a career's code
+    before its name (so that `catalogue import` reads them back)."""
+    if isinstance(item, str):
+        return item
+    if item.get("uri"):
+        return f"{item['name']} <{item['uri']}>"
+    return f"{item['code']} {item['name']}" if item.get("code") else item["name"]
+
+
 def csv_problems(text: str, sources: dict[str, dict]) -> list[str]:
     """Cells a spreadsheet would run, and text cells that do not hold their source text
     (with a quote in front exactly when the source starts like a formula)."""
@@ -522,7 +532,7 @@ def csv_problems(text: str, sources: dict[str, dict]) -> list[str]:
                 problems.append(f"{row['slug']}: {column} starts like a formula: {cell[:80]!r}")
             value = source.get(column)
             if isinstance(value, list) and all(isinstance(v, str | dict) for v in value):
-                value = "; ".join(v["name"] if isinstance(v, dict) else v for v in value)
+                value = "; ".join(cell_item(v) for v in value)
             if isinstance(value, str):
                 want = "'" + value if value[:1] in FORMULA_STARTS else value
                 if cell != want:
