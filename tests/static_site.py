@@ -352,6 +352,22 @@ def catalogue_serve(content: Path, cache: Path) -> Iterator[tuple[str, subproces
 
 
 @contextmanager
+def serve_app(app) -> Iterator[str]:
+    """The Flask `app` served over HTTP on a free 127.0.0.1 port in a thread, as
+    `catalogue serve` answers a browser: yield its base URL; on the way out, stop it."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="serve_app", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@contextmanager
 def gunicorn_serve(settings: dict[str, str], workers: int, threads: int) -> Iterator[str]:
     """The catalogue under gunicorn on a free port, as in production (`catalogue.wsgi:app`
     with the CATALOGUE_* `settings`): yield its address; on the way out, stop it and

@@ -1,0 +1,71 @@
+"""What a learner meets on the pages, in Chromium, on the frozen demo served under a
+sub-path and on the live server alike: a pathway's "what is left", in-page links, the
+search page without JavaScript, the compare page, and the pathways list."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .static_site import serve_app
+
+EV = "pathways/certificate-in-electric-vehicle-infrastructure/"
+
+
+@pytest.fixture(scope="module")
+def live_site(demo_app):
+    with serve_app(demo_app) as url:
+        yield url
+
+
+@pytest.fixture(params=["static", "live"])
+def site(request, demo_site, live_site):
+    """The site's base URL: the frozen demo under its sub-path, then the live server."""
+    return demo_site if request.param == "static" else live_site
+
+
+@pytest.fixture()
+def tab(browser):
+    """A fresh page; fails the test on a script error."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+# 1. A pathway whose required step is still to come ----------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["", "fr/"])
+def test_a_pathway_never_says_everything_is_held_while_a_step_is_to_come(site, tab, lang):
+    tab.goto(f"{site}{lang}{EV}")
+    assert tab.locator(".step.unavailable").count() == 1  # the third required step
+    summary = tab.locator("#held-summary")
+    to_come = summary.locator(".held-to-come")
+    assert to_come.is_visible()
+    boxes = tab.locator(".held-box")
+    assert boxes.count() == 2
+    for i in range(2):
+        boxes.nth(i).check()
+    assert not summary.locator(".held-done").is_visible()
+    assert not to_come.is_visible()
+    so_far = summary.locator(".held-so-far")
+    assert so_far.is_visible()
+    words = {"": "1 more micro-credential is still to come", "fr/": "encore à venir"}
+    assert words[lang] in so_far.inner_text()
+    assert "everything this credential asks for" not in summary.inner_text()
+    boxes.nth(0).uncheck()
+    assert to_come.is_visible() and not so_far.is_visible()
+
+
+def test_a_pathway_with_every_step_offered_still_says_it_is_all_held(site, tab):
+    tab.goto(f"{site}pathways/certificate-in-community-health-support/")
+    assert tab.locator(".held-to-come").count() == 0
+    for i in range(tab.locator(".held-box").count()):
+        tab.locator(".held-box").nth(i).check()
+    assert tab.locator(".held-done").is_visible()
+    assert re.search(r"You hold everything", tab.locator("#held-summary").inner_text())
