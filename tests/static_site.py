@@ -50,6 +50,8 @@ CONTENT_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".json": "application/json",
     ".xml": "application/xml",
+    ".atom": "application/atom+xml",
+    ".ics": "text/calendar; charset=utf-8",
     ".csv": "text/csv; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
     ".svg": "image/svg+xml",
