@@ -69,3 +69,38 @@ def test_a_pathway_with_every_step_offered_still_says_it_is_all_held(site, tab):
         tab.locator(".held-box").nth(i).check()
     assert tab.locator(".held-done").is_visible()
     assert re.search(r"You hold everything", tab.locator("#held-summary").inner_text())
+
+
+# 2. In-page links, and a skip to the filters ----------------------------------------------
+
+RENDERED = "#search-app:not([aria-busy]) .results-body > *"
+
+
+def _search(tab, site, query: str = "q=care") -> None:
+    tab.goto(f"{site}search/?{query}")
+    tab.wait_for_selector(RENDERED, state="attached")
+
+
+def test_filter_these_results_goes_down_to_the_filters(site, tab):
+    _search(tab, site)
+    url, entries = tab.url, tab.evaluate("history.length")
+    tab.get_by_role("link", name="Filter these results ↓").click()
+    tab.wait_for_url(re.compile("#filters$"), timeout=5000)
+    assert tab.url == f"{url}#filters"  # the search kept, the filters in view
+    top = tab.evaluate("document.getElementById('filters').getBoundingClientRect().top")
+    assert -2 < top < 100, top
+    assert tab.evaluate("history.length") == entries + 1  # the browser's own step, one
+    assert tab.evaluate("document.activeElement.id") == "filters"
+
+
+def test_the_keyboard_reaches_the_first_filter_in_three_keys(site, tab):
+    _search(tab, site)
+    tab.keyboard.press("Tab")
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("document.activeElement.textContent") == "Skip to the filters"
+    tab.keyboard.press("Enter")
+    tab.keyboard.press("Tab")
+    focused = tab.evaluate(
+        "[document.activeElement.closest('#filters') !== null, document.activeElement.tagName]"
+    )
+    assert focused == [True, "A"]

@@ -437,6 +437,8 @@ root.addEventListener("click", (event) => {
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const target = new URL(link.href, location.href);
   if (target.origin !== location.origin || target.pathname !== searchPath) return;
+  // a link within this page ("Filter these results", a skip link) is left to the browser
+  if (target.hash && target.search === location.search) return;
   event.preventDefault();
   const focus = link.dataset.facet
     ? { facet: link.dataset.facet, value: link.dataset.value }
