@@ -104,3 +104,40 @@ def test_the_keyboard_reaches_the_first_filter_in_three_keys(site, tab):
         "[document.activeElement.closest('#filters') !== null, document.activeElement.tagName]"
     )
     assert focused == [True, "A"]
+
+
+# 4. Without JavaScript, a search by words ------------------------------------------------
+
+
+@pytest.fixture()
+def no_js(browser):
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def test_without_javascript_a_search_by_words_says_so_and_offers_browsing(demo_site, no_js):
+    no_js.goto(f"{demo_site}search/?q=care")
+    note = no_js.locator(".no-js-note")
+    assert note.is_visible()
+    assert "Searching by words needs JavaScript" in note.inner_text()
+    browse = no_js.locator(".no-js-browse a")
+    assert browse.count() == 3 and all(
+        no_js.locator(".no-js-browse a").nth(i).is_visible() for i in range(3)
+    )
+    browse.first.click()
+    assert no_js.url.startswith(f"{demo_site}browse/#browse-")
+    no_js.goto(f"{demo_site}fr/search/?q=soins")
+    assert (
+        "La recherche par mots a besoin de JavaScript" in no_js.locator(".no-js-note").inner_text()
+    )
+
+
+def test_with_javascript_the_note_is_gone_and_the_live_server_answers_words(
+    demo_site, live_site, tab, no_js
+):
+    _search(tab, demo_site)
+    assert not tab.locator(".no-js-note").is_visible()
+    no_js.goto(f"{live_site}search/?q=care")  # the server searches with no script at all
+    assert no_js.locator(".no-js-note").count() == 0
+    assert 0 < int(no_js.locator("[data-total]").first.get_attribute("data-total")) < 60
