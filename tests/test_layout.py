@@ -96,4 +96,5 @@ def test_the_measure_sees_a_page_wider_than_the_window(tmp_path, browser):
     with serve_folder(tmp_path, "/x/") as url:
         (seen,) = problems(browser, url, [""], [320]).values()
     assert seen["over"] == 500 - 320 + 8  # the body's margin
-    assert [s.split(" (")[0] for s in seen["spilt"]] == ["DIV: ModeEn présentiel", "DD: En présentiel"]
+    spilt = [s.split(" (")[0] for s in seen["spilt"]]
+    assert spilt == ["DIV: ModeEn présentiel", "DD: En présentiel"]
