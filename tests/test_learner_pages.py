@@ -141,3 +141,29 @@ def test_with_javascript_the_note_is_gone_and_the_live_server_answers_words(
     no_js.goto(f"{live_site}search/?q=care")  # the server searches with no script at all
     assert no_js.locator(".no-js-note").count() == 0
     assert 0 < int(no_js.locator("[data-total]").first.get_attribute("data-total")) < 60
+
+
+# 5. The compare page ----------------------------------------------------------------------
+
+PAIR = "compare/?c=trades-cnc-machining-setup&c=it-network-administration-basics"
+
+
+def test_the_compare_page_points_only_at_what_has_compare_ticks(site, tab):
+    tab.goto(f"{site}compare/")
+    empty = tab.locator(".compare-empty")
+    assert "browse page" not in empty.inner_text()
+    empty.get_by_role("link", name="search results").click()
+    tab.wait_for_selector(RENDERED, state="attached")
+    assert tab.locator(".compare-tick input").count() > 0  # where it sends, the ticks are
+
+
+def test_a_shared_compare_link_without_javascript(site, no_js, demo_site):
+    no_js.goto(f"{site}{PAIR}")
+    if site == demo_site:  # the static page is put together by the script: it says so
+        note = no_js.locator(".compare-note")
+        assert "puts a comparison together with JavaScript" in note.inner_text()
+        note.get_by_role("link").click()
+        assert no_js.url == f"{site}browse/"
+    else:  # the server draws the table itself
+        assert no_js.locator("table.compare thead a").count() == 2
+        assert no_js.locator(".compare-note").count() == 0
