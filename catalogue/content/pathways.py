@@ -76,6 +76,12 @@ class Pathway:
         return [s for s in self.required + self.electives if s.entry is None]
 
     @property
+    def taken(self) -> int:
+        """How many micro-credentials a learner takes for it: every required one (those
+        to come too) and the electives to choose; all of them for one made of entries."""
+        return len(self.required) + self.choose if self.source else len(self.entries)
+
+    @property
     def to_come(self) -> int:
         """How many of what it takes are not published yet: each required step not yet
         available, and the electives still needed beyond those that are. Nobody holds
