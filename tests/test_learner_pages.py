@@ -5,6 +5,7 @@ search page without JavaScript, the compare page, and the pathways list."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
 import pytest
 
@@ -167,3 +168,45 @@ def test_a_shared_compare_link_without_javascript(site, no_js, demo_site):
     else:  # the server draws the table itself
         assert no_js.locator("table.compare thead a").count() == 2
         assert no_js.locator(".compare-note").count() == 0
+
+
+# 8. Smaller things ------------------------------------------------------------------------
+
+
+def test_a_search_that_finds_nothing_offers_no_filter_to_load(site, tab):
+    _search(tab, site, "q=zzzzqqq")
+    assert tab.locator("[data-total]").first.get_attribute("data-total") == "0"
+    assert tab.locator("#filters .facet").count() == 0
+    assert tab.locator("#filters button.facet-load").count() == 0
+
+
+def test_a_cost_of_nothing_reads_free_only(site, tab):
+    for lang, kind, label in [("", "Cost", "Free only"), ("fr/", "Coût", "Gratuites seulement")]:
+        _search(tab, f"{site}{lang}", "cost_max=0")
+        chip = tab.locator(".chips li").first
+        assert chip.locator(".chip-kind").inner_text() == kind
+        assert label in chip.inner_text() and "Free" + "\u00a0" not in chip.inner_text()
+        assert "up to" not in chip.inner_text() and "jusqu" not in chip.inner_text()
+    _search(tab, site, "cost_max=500")  # other amounts keep their range chip
+    assert "up to $500" in tab.locator(".chips li").first.inner_text()
+
+
+def test_a_search_sends_no_empty_range(site, tab):
+    _search(tab, site, "delivery=online")
+    tab.locator("#q").fill("care")
+    tab.locator("#q").press("Enter")
+    tab.wait_for_url(re.compile(r"q=care"))
+    tab.wait_for_selector(RENDERED, state="attached")
+    query = tab.url.split("?", 1)[1]
+    assert sorted(query.split("&")) == ["delivery=online", "q=care"]
+
+
+def test_a_browse_page_links_its_own_feed_titled_as_the_page(site, tab):
+    tab.goto(f"{site}browse/delivery/online/")
+    link = tab.locator('main a[type="application/atom+xml"]')
+    head = tab.locator('head link[rel="alternate"][href$="browse/delivery/online/feed.atom"]')
+    assert head.count() == 1
+    assert link.inner_text() == "Follow new entries here (Atom feed)"
+    feed = tab.request.get(urljoin(tab.url, link.get_attribute("href")))
+    title = re.search(r"<title>(.*?)</title>", feed.text()).group(1)
+    assert title == tab.title() == "Delivery mode: Online – Micro-credential catalogue"

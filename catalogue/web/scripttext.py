@@ -77,6 +77,8 @@ def _js_text(lang: str) -> dict:
         "free": _("Free"),
         "search": pgettext("noun", "Search"),
         "range": _("Range"),
+        "costKind": _("Cost"),
+        "freeOnly": _("Free only"),
         "ranges": {
             name: {"text": _(r.spec.chip), "value": r.spec.value, "money": r.spec.money}
             for name, r in RANGE_FILTERS.items()
