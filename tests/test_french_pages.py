@@ -10,26 +10,12 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import icalendar
-import pytest
 from babel.messages.pofile import read_po
 
 from catalogue.i18n import TRANSLATIONS
 
-from .static_site import serve_app
-
 EV = "pathways/certificate-in-electric-vehicle-infrastructure/"
 DATED = "agri-precision-agriculture-drones"
-
-
-@pytest.fixture(scope="module")
-def live_site(demo_app):
-    with serve_app(demo_app) as url:
-        yield url
-
-
-@pytest.fixture(params=["static", "live"])
-def site(request, demo_site, live_site):
-    return demo_site if request.param == "static" else live_site
 
 
 def _pattern(english: str) -> re.Pattern | None:

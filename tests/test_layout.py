@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from .static_site import serve_app
-
 # Those whose French facts ("En présentiel", a cost in thousands) once pushed the page wide
 WIDE_FRENCH = [
     "trades-cnc-machining-setup",
@@ -38,17 +36,6 @@ MEASURE = """() => {
     .map((el) => `${el.tagName}: ${el.textContent.trim()} (${el.scrollWidth} > ${el.clientWidth})`);
   return { over: doc.scrollWidth - doc.clientWidth, spilt };
 }"""
-
-
-@pytest.fixture(scope="module")
-def live_site(demo_app):
-    with serve_app(demo_app) as url:
-        yield url
-
-
-@pytest.fixture(params=["static", "live"])
-def site(request, demo_site, live_site):
-    return demo_site if request.param == "static" else live_site
 
 
 def problems(browser, base: str, paths: list[str], widths: list[int]) -> dict[str, dict]:
