@@ -87,7 +87,8 @@ def test_filter_these_results_goes_down_to_the_filters(site, tab):
     assert tab.evaluate("document.activeElement.id") == "filters"
 
 
-def test_the_keyboard_reaches_the_first_filter_in_three_keys(site, tab):
+def test_the_keyboard_reaches_the_first_filter_in_four_keys(site, tab):
+    """Tab, Tab (the skip link to the filters), Enter, Tab: the first filter."""
     _search(tab, site)
     tab.keyboard.press("Tab")
     tab.keyboard.press("Tab")
