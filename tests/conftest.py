@@ -130,3 +130,18 @@ def visit(browser):
 
     yield visit
     context.close()
+
+
+@pytest.fixture(scope="session")
+def live_site(demo_app):
+    """The demo on the live server (the Flask app over HTTP on a free port), for Chromium."""
+    from .static_site import serve_app
+
+    with serve_app(demo_app) as url:
+        yield url
+
+
+@pytest.fixture(params=["static", "live"])
+def site(request, demo_site, live_site):
+    """The demo's base URL as a learner meets it: frozen under its sub-path, then live."""
+    return demo_site if request.param == "static" else live_site

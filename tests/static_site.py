@@ -50,6 +50,8 @@ CONTENT_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".json": "application/json",
     ".xml": "application/xml",
+    ".atom": "application/atom+xml",
+    ".ics": "text/calendar; charset=utf-8",
     ".csv": "text/csv; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
     ".svg": "image/svg+xml",
@@ -349,6 +351,22 @@ def catalogue_serve(content: Path, cache: Path) -> Iterator[tuple[str, subproces
             proc.terminate()
             log = proc.communicate(timeout=30)[0]
             assert "Traceback" not in log, log
+
+
+@contextmanager
+def serve_app(app) -> Iterator[str]:
+    """The Flask `app` served over HTTP on a free 127.0.0.1 port in a thread, as
+    `catalogue serve` answers a browser: yield its base URL; on the way out, stop it."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="serve_app", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        thread.join()
 
 
 @contextmanager

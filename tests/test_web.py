@@ -184,7 +184,9 @@ def test_every_link_on_the_demo_site_resolves(demo_app):
     entries = [u for u in seen if u.startswith("/credentials/") and u.endswith("/")]
     assert len(entries) >= 60
     assert [u for u in seen if u.endswith("/dates.ics")]  # the calendars of dated entries
-    assert len([u for u in seen if u.startswith("/fr/credentials/")]) == len(entries)
+    french = [u for u in seen if u.startswith("/fr/credentials/")]
+    assert len([u for u in french if u.endswith("/")]) == len(entries)
+    assert [u for u in french if u.endswith("/dates.ics")]  # the French pages' calendars
 
 
 def test_api_credentials(client):

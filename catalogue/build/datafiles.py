@@ -13,7 +13,7 @@ from pathlib import Path
 from unicodedata import normalize
 from urllib.parse import unquote, urlsplit
 
-from flask import url_for
+from flask import g, url_for
 from flask_frozen import Freezer, MimetypeMismatchWarning
 
 # The endpoints whose files are written so: each answers from its URL's values alone (one
@@ -39,9 +39,14 @@ def write_data_files(freezer: Freezer, items: Iterable[tuple[str, dict]]) -> Ite
     script_name = urlsplit(base_url or "").path.rstrip("/")
     made = set()
     with app.test_request_context("/", base_url=base_url or None):
+        default = app.extensions["catalogue"].catalogue.site.interface_languages[0]
         for endpoint, values in items:
             url = unquote(url_for(endpoint, **values))[len(script_name) :]
-            response = app.make_response(app.view_functions[endpoint](**values))
+            # a file of a language's pages (a feed, a calendar) is written in it, as the
+            # request for its URL would have it; the view takes no `lang` itself
+            view_values = dict(values)
+            g.lang = view_values.pop("lang", "") or default
+            response = app.make_response(app.view_functions[endpoint](**view_values))
             if response.status_code != 200:
                 raise ValueError(f"Unexpected status {response.status!r} on URL {url}")
             path = freezer.root / normalize("NFC", freezer.urlpath_to_filepath(url))

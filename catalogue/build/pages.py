@@ -147,7 +147,6 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
             "api_elm",
             "entries_csv",
             "sitemap",
-            "feed",
             "not_found_page",  # the first language's (the others' in pages above)
             "robots",
         ):
@@ -157,7 +156,7 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
                 yield endpoint, {"slug": entry.slug}
         for lang in prefixes:
             listed = ("home", "search", "embed", "browse_index", "compare", "pathways_index",
-                      "entries_xlsx")  # fmt: skip
+                      "feed", "entries_xlsx")  # fmt: skip
             for endpoint in listed:
                 yield endpoint, lang
             for entry in site.entries:
@@ -172,14 +171,16 @@ def register_generators(freezer: Freezer, frozen: set[str]) -> None:
             frozen.add("browse_page")
             for slug in site.pathways:
                 yield "pathway", {"slug": slug, **lang}
-        # following: a feed per browse page, the start dates of each dated entry
+        # following: a feed per browse page, the start dates of each dated entry, each
+        # in every language, as their pages are
         yield "browse_feeds", {}
-        for facet in FACETS:
-            for slug in site.browse[facet.name]:
-                yield "browse_feed", {"facet": facet.name, "value": slug}
-        for entry in site.entries:
-            if entry.start and not entry.draft:
-                yield "entry_calendar", {"slug": entry.slug}
+        for lang in prefixes:
+            for facet in FACETS:
+                for slug in site.browse[facet.name]:
+                    yield "browse_feed", {"facet": facet.name, "value": slug, **lang}
+            for entry in site.entries:
+                if entry.start and not entry.draft:
+                    yield "entry_calendar", {"slug": entry.slug, **lang}
         settings = site.catalogue.site
         if settings.cms.backend:  # the editor, signing in to the git host [cms] names
             yield "admin", {}

@@ -75,6 +75,21 @@ class Pathway:
     def unavailable(self) -> list[Step]:
         return [s for s in self.required + self.electives if s.entry is None]
 
+    @property
+    def taken(self) -> int:
+        """How many micro-credentials a learner takes for it: every required one (those
+        to come too) and the electives to choose; all of them for one made of entries."""
+        return len(self.required) + self.choose if self.source else len(self.entries)
+
+    @property
+    def to_come(self) -> int:
+        """How many of what it takes are not published yet: each required step not yet
+        available, and the electives still needed beyond those that are. Nobody holds
+        all it asks for while this is above 0."""
+        offered = sum(1 for s in self.electives if s.entry)
+        missing = sum(1 for s in self.required if s.entry is None)
+        return missing + max(0, self.choose - offered)
+
 
 def pathways(entries: list[Credential], files: list[PathwayFile]) -> dict[str, Pathway]:
     """Every pathway by its slug: those written as files, then each other larger credential

@@ -259,6 +259,11 @@ def chips(req: SearchRequest) -> list[Chip]:
     for name, value in req.ranges.items():
         ranges = {k: v for k, v in req.ranges.items() if k != name}
         spec = RANGE_FILTERS[name].spec  # its chip's text, and how the value is written
+        if spec.money and value == 0:  # not "Range: up to Free"
+            out.append(
+                Chip(name, _("Free only"), _("Cost"), search_url(req.args(ranges=ranges, page=1)))
+            )
+            continue
         if spec.money:
             shown = fmt.money(value, site().catalogue.site.currency, _("Free"))
         else:

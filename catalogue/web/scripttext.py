@@ -45,21 +45,30 @@ def _js_text(lang: str) -> dict:
     table = plural_table(lang)
     t = translations(lang)
 
-    def forms(one: str, many: str) -> list[str]:
-        """Every plural form of a message, by the index plural_table gives."""
-        return [t.ngettext(one, many, table.index(i)) for i in range(max(table) + 1)]
+    def forms(message) -> list[str]:
+        """Every plural form of `message` (n -> its translation for n), by the index
+        plural_table gives. Each message is a literal `t.ngettext(...)` call, so that
+        `pybabel extract` finds it and the French catalogue must translate it."""
+        return [message(table.index(i)) for i in range(max(table) + 1)]
 
     fmt = local_formats()
     return {
         "lang": lang,
         "plural": table,
         "forms": {
-            "count": forms("%(num)s micro-credential", "%(num)s micro-credentials"),
-            "more": forms("Show %(num)s more", "Show %(num)s more"),
-            "ticked": forms("%(num)s of %(max)s ticked.", "%(num)s of %(max)s ticked."),
+            "count": forms(
+                lambda n: t.ngettext("%(num)s micro-credential", "%(num)s micro-credentials", n)
+            ),
+            "more": forms(lambda n: t.ngettext("Show %(num)s more", "Show %(num)s more", n)),
+            "ticked": forms(
+                lambda n: t.ngettext("%(num)s of %(max)s ticked.", "%(num)s of %(max)s ticked.", n)
+            ),
             "full": forms(
-                "%(num)s of %(max)s ticked: untick one to choose another.",
-                "%(num)s of %(max)s ticked: untick one to choose another.",
+                lambda n: t.ngettext(
+                    "%(num)s of %(max)s ticked: untick one to choose another.",
+                    "%(num)s of %(max)s ticked: untick one to choose another.",
+                    n,
+                )
             ),
         },
         "money": vars(money_format(fmt.where, site().catalogue.site.currency)),
@@ -68,6 +77,8 @@ def _js_text(lang: str) -> dict:
         "free": _("Free"),
         "search": pgettext("noun", "Search"),
         "range": _("Range"),
+        "costKind": _("Cost"),
+        "freeOnly": _("Free only"),
         "ranges": {
             name: {"text": _(r.spec.chip), "value": r.spec.value, "money": r.spec.money}
             for name, r in RANGE_FILTERS.items()

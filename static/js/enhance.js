@@ -33,6 +33,8 @@ document.addEventListener("submit", (event) => {
   if (event.defaultPrevented) return; // handled in the page (the static site's search)
   for (const control of event.target.elements) {
     if (control.hasAttribute("data-implicit")) control.disabled = true;
+    // a range left empty is no range: not an empty parameter in the address
+    if (control.type === "number" && control.value === "") control.disabled = true;
   }
 });
 // Coming back to a page from the history cache: the controls work again.

@@ -53,7 +53,13 @@ function show(held) {
   summary.querySelector('[data-left="learning"]').textContent = text.hoursText.replace("{}", number.format(hours.total));
   summary.querySelector('[data-left="duration"]').textContent = weekText.replace("{}", number.format(weeks.total));
   summary.querySelector('[data-left="price"]').textContent = free ? text.free : costs.join(" + ");
-  summary.querySelector(".held-done").hidden = !hours.done;
+  // a step not published yet is in no sum: holding all the rest is not holding it all
+  const toCome = Number(text.toCome || 0);
+  summary.querySelector(".held-done").hidden = !hours.done || toCome > 0;
+  if (toCome > 0) {
+    summary.querySelector(".held-so-far").hidden = !hours.done;
+    summary.querySelector(".held-to-come").hidden = hours.done;
+  }
   for (const step of steps) {
     step.classList.toggle("held", held.has(step.dataset.slug));
   }

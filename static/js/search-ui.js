@@ -78,8 +78,13 @@ function chips(request) {
   for (const [name, value] of request.ranges) {
     const ranges = new Map([...request.ranges].filter(([k]) => k !== name));
     const chip = T.ranges[name]; // web.RANGE_CHIPS: its text, the value's name, money or not
+    const args = engine.args(request, { ranges, page: 1 });
+    if (chip.money && value === 0) {
+      out.push([name, T.costKind, T.freeOnly, args]); // not "Range: up to Free"
+      continue;
+    }
     const label = fill(chip.text, { [chip.value]: chip.money ? money(value) : number(value) });
-    out.push([name, T.range, label, engine.args(request, { ranges, page: 1 })]);
+    out.push([name, T.range, label, args]);
   }
   return out.map(([name, kind, label, pairs]) => ({ name, kind, label, url: searchUrl(pairs) }));
 }
@@ -159,7 +164,8 @@ function facetsPanel(answer, request) {
     const facet = engine.byName.get(name);
     const values = answer.facets[name];
     if (values === null) {
-      groups.push(uncountedFacet(facet));
+      // nothing found and none of its values chosen: it has no value to offer either
+      if (answer.total > 0 || request.filters.has(name)) groups.push(uncountedFacet(facet));
       continue;
     }
     if (!values.length) continue;
@@ -437,6 +443,8 @@ root.addEventListener("click", (event) => {
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const target = new URL(link.href, location.href);
   if (target.origin !== location.origin || target.pathname !== searchPath) return;
+  // a link within this page ("Filter these results", a skip link) is left to the browser
+  if (target.hash && target.search === location.search) return;
   event.preventDefault();
   const focus = link.dataset.facet
     ? { facet: link.dataset.facet, value: link.dataset.value }
@@ -452,6 +460,8 @@ form.addEventListener("submit", (event) => {
   // unless nobody chose it (see enhance.js).
   const data = new URLSearchParams(new FormData(form));
   if (sortSelect.hasAttribute("data-implicit")) data.delete("sort");
+  // a range left empty is no range: not an empty parameter in the address (the words stay)
+  for (const [name, value] of [...data]) if (value === "" && name !== "q") data.delete(name);
   go(`${searchPath}?${data}`, null);
 });
 

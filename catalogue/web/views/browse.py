@@ -11,6 +11,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    url_for,
 )
 
 from ...facets import FACETS_BY_NAME
@@ -75,6 +76,7 @@ def browse(facet: str, value: str, n: int = 1):
         related=related,
         rows=browse_rows(results.entries),
         page_href=lambda page: browse_page_url(facet, value, page),
+        feed_url=url_for("browse_feed", facet=facet, value=value),
         search_link=search_url(SearchRequest(filters={facet: [real]}).args()),
         total_span=total_span(total),
         item_list=results_item_list(results, BROWSE_PAGE_SIZE),

@@ -23,11 +23,12 @@ from flask import (
     url_for,
 )
 
+from ...facets import FACETS_BY_NAME
 from ...model import Credential
 from ...search import (
     SearchRequest,
 )
-from ..language import _, label_for, local_formats, weeks_text
+from ..language import _, current_lang, label_for, local_formats, weeks_text
 from ..state import site
 from .site import FEED_SIZE, atom_feed
 
@@ -68,10 +69,13 @@ def browse_feed(facet: str, value: str):
     real = site().browse.get(facet, {}).get(value)
     if real is None:
         abort(404)
+    name = site().catalogue.site.in_language(current_lang()).name
     return atom_feed(
         _newest(SearchRequest(filters={facet: [real]})),
         url_for("browse_feed", facet=facet, value=value, _external=True),
         url_for("browse", facet=facet, value=value, _external=True),
+        # the browse page's own title: a reader holding several feeds tells them apart
+        f"{_(FACETS_BY_NAME[facet].label)}: {label_for(facet, real)} – {name}",
     )
 
 
@@ -181,9 +185,10 @@ def entry_calendar(slug: str):
 
 
 def register(app: Flask, page: Callable) -> None:
-    """Route this family's files. The search feed is the search page's, in its language
-    (/fr/search/feed.atom follows /fr/search/); the others have the site's language."""
+    """Route this family's files. Each feed and calendar is its page's, in its language
+    (/fr/search/feed.atom follows /fr/search/, /fr/credentials/<slug>/dates.ics describes
+    the dates in French and links the French page); feeds.json is data of no language."""
     page("/search/feed.atom")(search_feed)
     app.add_url_rule("/browse/feeds.json", view_func=browse_feeds)
-    app.add_url_rule("/browse/<facet>/<value>/feed.atom", view_func=browse_feed)
-    app.add_url_rule("/credentials/<slug>/dates.ics", view_func=entry_calendar)
+    page("/browse/<facet>/<value>/feed.atom")(browse_feed)
+    page("/credentials/<slug>/dates.ics")(entry_calendar)

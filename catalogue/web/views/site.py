@@ -67,16 +67,18 @@ def feed():
     )
 
 
-def atom_feed(entries, self_url: str, page_url: str) -> Response:
+def atom_feed(entries, self_url: str, page_url: str, title: str = "") -> Response:
     """The Atom feed of `entries` most recently added or updated (those that carry an
     `updated` date, never a draft), newest first: the site's, a search's, a browse page's
-    (views/follow.py). `page_url`, the page the feed follows, is also its id."""
+    (views/follow.py). `page_url`, the page the feed follows, is also its id; `title`
+    says what it follows (the site's name when empty: the site's own feed)."""
     dated = sorted(
         (e for e in entries if e.updated and not e.draft),
         key=lambda e: (-e.updated.toordinal(), sort_key(e.title), e.slug),
     )[:FEED_SIZE]
     body = render_template(
         "feed.atom.xml",  # .xml: Flask autoescapes it
+        title=title,
         home=page_url,
         self_url=self_url,
         updated=max((e.updated for e in dated), default=dt.date.today()),
@@ -107,7 +109,7 @@ def register(app: Flask, page: Callable) -> None:
     app.add_url_rule("/site/theme.css", view_func=theme_css)
     app.add_url_rule("/site/logo<ext>", view_func=logo)
     app.add_url_rule("/sitemap.xml", view_func=sitemap)
-    app.add_url_rule("/feed.atom", view_func=feed)
+    page("/feed.atom")(feed)
     page("/content-errors/")(content_errors)
     app.register_error_handler(404, not_found)
     app.register_error_handler(500, server_error)
