@@ -392,8 +392,8 @@ def test_the_form_covers_every_field_of_the_schema(editor):
             assert widgets[name]["pattern"][0] == prop["pattern"], name
     assert widgets["delivery"]["options"][1] == {"label": "In person", "value": "in-person"}
     assert widgets["language"]["multiple"] is True
-    assert [f["name"] for f in widgets["skills"]["fields"]] == ["name", "uri"]
-    assert [f["name"] for f in widgets["occupations"]["fields"]] == ["name", "code"]
+    assert [f["name"] for f in widgets["skills"]["item_fields"]] == ["name", "uri"]
+    assert [f["name"] for f in widgets["occupations"]["item_fields"]] == ["name", "code"]
     assert widgets["updated"]["date_format"] == "YYYY-MM-DD"
     assert widgets["body"]["widget"] == "markdown"
 

@@ -1,0 +1,138 @@
+// The editor at /admin/ (docs/editing.md): Decap CMS's own widgets, taught the forms the
+// catalogue's files hold. A git host serves each file as it is, so the form must take
+// `start: on-demand` as well as a list of dates, a skill written as plain text as well as
+// {name, uri}, and `language: en` as well as a list; and a field the editor does not touch
+// must be written back exactly as it was read. Loaded after decap-cms.js, which reads its
+// config only once this has run (it fetches config.yml first).
+(function () {
+  "use strict";
+  const CMS = window.CMS;
+  if (!CMS || !window.createClass) {
+    return; // the bundle is missing: admin.html says so
+  }
+  const h = window.h;
+  const MODE_KEY = "cms.md-mode"; // where Decap keeps the body editor's mode
+
+  const isList = (value) => Boolean(value && value["@@__IMMUTABLE_LIST__@@"]);
+  const isMap = (value) => Boolean(value && value["@@__IMMUTABLE_MAP__@@"]);
+  const isBlank = (value) => value === undefined || value === null || value === "";
+
+  // Decap's control `base`, shown `toForm(value)` and saving `toFile(change)`: the value
+  // in the entry stays in the file's own form until the editor changes it.
+  function adapted(base, toForm, toFile, fieldFor) {
+    const Base = CMS.getWidget(base).control;
+    return window.createClass({
+      // Like Decap's lists: always update, so that a list's items show their own errors.
+      shouldComponentUpdate() {
+        return true;
+      },
+      isValid() {
+        return this.inner && this.inner.isValid ? this.inner.isValid() : true;
+      },
+      focus(path) {
+        if (this.inner && this.inner.focus) this.inner.focus(path);
+      },
+      keep(inner) {
+        this.inner = inner;
+      },
+      change(value, metadata) {
+        this.props.onChange(toFile(value, this.props.field), metadata);
+      },
+      render() {
+        const field = fieldFor ? fieldFor(this.props.field) : this.props.field;
+        return h(Base, {
+          ...this.props,
+          field,
+          value: toForm(this.props.value, this.props.field),
+          onChange: this.change,
+          ref: this.keep,
+        });
+      },
+    });
+  }
+
+  function text(value) {
+    if (isList(value)) return value.map(text).join(", ");
+    if (isMap(value)) return value.valueSeq().filter((v) => !isBlank(v)).join(" ");
+    return isBlank(value) ? "" : String(value);
+  }
+
+  function preview(props) {
+    return h("p", null, text(props.value));
+  }
+
+  // Start dates: `on-demand` is shown as no dates, and no dates are written `on-demand`.
+  CMS.registerWidget(
+    "catalogue-start",
+    adapted(
+      "list",
+      (value) => (isList(value) ? value : undefined),
+      (value) => (isList(value) && value.size === 0 ? "on-demand" : value),
+    ),
+    (props) => h("p", null, isList(props.value) ? text(props.value) : "on demand"),
+  );
+
+  // A list of text or of objects whose first field is that text (skills: name and uri;
+  // careers: name and code). Each item is edited as the object; one with nothing but its
+  // text is written as the text, as editors write it by hand. The item fields are kept
+  // under `item_fields`, not `fields`, so that Decap's own walk through nested fields
+  // (which expects every item to be an object) leaves the list as it is.
+  const itemFields = (field) => field.set("fields", field.get("item_fields"));
+  const textName = (field) => field.get("item_fields").first().get("name");
+  CMS.registerWidget(
+    "catalogue-items",
+    adapted(
+      "list",
+      (value, field) =>
+        isList(value)
+          ? value.map((item) => (isMap(item) ? item : field.clear().set(textName(field), item)))
+          : value,
+      (value, field) =>
+        isList(value)
+          ? value.map((item) => {
+              if (!isMap(item)) return item;
+              const filled = item.filter((v) => !isBlank(v));
+              const name = textName(field);
+              return filled.size === 1 && filled.has(name) ? filled.get(name) : filled.size ? filled : item;
+            })
+          : value,
+      itemFields,
+    ),
+    preview,
+  );
+
+  // One of the choices or a list of them: one is written as itself, several as a list.
+  CMS.registerWidget(
+    "catalogue-choices",
+    adapted(
+      "select",
+      (value, field) =>
+        isBlank(value) || isList(value) ? value : field.get("options").clear().push(value),
+      (value) => (isList(value) && value.size === 1 ? value.get(0) : value),
+    ),
+    preview,
+  );
+
+  // An entry made or saved here is dated today, as `catalogue new` dates a new one: done in
+  // the page, not by the server, so that it is the same with a git host.
+  CMS.registerEventListener({
+    name: "preSave",
+    handler: ({ entry }) => {
+      if (entry.get("collection") !== "credentials") return undefined;
+      const now = new Date();
+      const day = (n) => String(n).padStart(2, "0");
+      const today = `${now.getFullYear()}-${day(now.getMonth() + 1)}-${day(now.getDate())}`;
+      return entry.get("data").set("updated", today);
+    },
+  });
+
+  // The body opens as Markdown, unless this editor chose Rich Text before: Decap opens
+  // it in the mode last chosen, else Rich Text, which writes typed Markdown escaped.
+  try {
+    if (window.localStorage.getItem(MODE_KEY) === null) {
+      window.localStorage.setItem(MODE_KEY, "raw");
+    }
+  } catch {
+    // storage refused (a private window): Decap falls back to its own default
+  }
+})();
