@@ -442,6 +442,13 @@ def test_hosted_editing_config(content, tmp_path):
     assert config["backend"] == {"name": "github", "repo": "college/catalogue", "branch": "live"}
     assert config["publish_mode"] == "editorial_workflow"
     assert config["collections"][0]["folder"] == "content/credentials"
+    # a git host serves files as they are: the same widgets take every form they hold
+    widgets = {w["name"]: w["widget"] for w in config["collections"][0]["fields"]}
+    assert (widgets["start"], widgets["skills"], widgets["language"]) == (
+        "catalogue-start",
+        "catalogue-items",
+        "catalogue-choices",
+    )
     policy = client.get("/admin/").headers["Content-Security-Policy"]
     assert "connect-src 'self' blob: https://api.github.com" in policy
     assert client.post("/api/v1", json={"action": "info"}).status_code in (404, 405)
@@ -487,7 +494,11 @@ def test_a_static_build_has_the_editor_only_with_a_git_host(content, tmp_path):
     config = yaml.safe_load((out / "admin" / "config.yml").read_text())
     assert config["backend"]["name"] == "github"
     assert config["site_url"] == "https://college.example/micro"
-    assert '<script src="/micro/admin/decap-cms.js">' in (out / "admin" / "index.html").read_text()
+    page = (out / "admin" / "index.html").read_text()
+    assert '<script src="/micro/admin/decap-cms.js">' in page
+    # the widgets that take every form a file holds, after the bundle, shipped beside the site
+    assert page.index("decap-cms.js") < page.index('src="/micro/static/js/editor.js"')
+    assert "catalogue-start" in (out / "static" / "js" / "editor.js").read_text()
     assert (out / "admin" / "decap-cms.js").stat().st_size > 1_000_000
     assert not list(out.rglob("*.map")) and not (out / "api" / "v1").exists()
     headers = (out / "_headers").read_text()
