@@ -61,12 +61,23 @@ class Electives:
     line: int = 0  # of `choose`
 
 
+def blank(node) -> bool:
+    """Whether a YAML node holds nothing: null, an empty text, list or mapping."""
+    return (
+        is_null(node)
+        or (isinstance(node, ScalarNode) and not node.value.strip())
+        or (not isinstance(node, ScalarNode) and not node.value)
+    )
+
+
 class ElectivesKind(Kind):
     words = "choose: N, from: [entry slugs]"
 
     def convert(self, node, field):
-        if is_null(node) or (isinstance(node, MappingNode) and not node.value):
-            return None  # written empty (the editor does): no electives
+        if is_null(node) or (
+            isinstance(node, MappingNode) and all(blank(value) for _, value in node.value)
+        ):
+            return None  # written empty, or with every part empty (the editor may): none
         if not isinstance(node, MappingNode):
             got = KIND_WORDS.get(type(node), f"'{getattr(node, 'value', '')}'")
             raise FieldError(f"expected choose: and from:; got {got}", node)
@@ -101,8 +112,11 @@ class ElectivesKind(Kind):
         return None
 
     def widget(self, field):
+        """The optional electives: neither part is required by the form, so that a pathway
+        without electives can be saved; the loader asks for both once one is given."""
         return {
             "widget": "object",
+            "collapsed": True,
             "fields": [
                 {
                     "name": "choose",
@@ -110,8 +124,16 @@ class ElectivesKind(Kind):
                     "widget": "number",
                     "value_type": "int",
                     "min": 1,
+                    "required": False,
+                    "hint": "How many of the electives below a learner takes.",
                 },
-                {"name": "from", "label": "From", **SLUGS.widget(field)},
+                {
+                    "name": "from",
+                    "label": "From",
+                    **SLUGS.widget(field),
+                    "required": False,
+                    "hint": "The entries to choose from.",
+                },
             ],
         }
 

