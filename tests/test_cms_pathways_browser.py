@@ -84,3 +84,25 @@ def test_a_pathway_without_electives_is_saved(served, page):
     pathway = next(p for p in catalogue.pathway_files if p.slug == "certificate-in-safety")
     assert [r.slug for r in pathway.requires] == ["beta-safety"]
     assert pathway.electives is None
+
+
+def test_two_entries_with_one_title_are_told_apart(served, page):
+    content, base = served
+    alpha = content / "credentials" / "alpha-data.md"
+    copy = content / "credentials" / "alpha-data-1.md"  # as the editor names a second one
+    copy.write_text(alpha.read_text(encoding="utf-8"), encoding="utf-8")
+    (warning,) = [str(w) for w in load(content).warnings if w.field == "title"]
+    assert warning == (
+        f"{copy}:2: warning: title: 'Data Literacy for Managers' is also the title of {alpha}; "
+        "learners, and the editor's pathway picker, cannot tell the two apart: give each its "
+        "own title"
+    )
+    page.goto(base + "admin/#/collections/pathways/entries/data-work")
+    field(page, "requires").wait_for(timeout=20_000)
+    # the requirement already chosen shows which of the two it is
+    page.get_by_text("Data Literacy for Managers (alpha-data)").wait_for(timeout=20_000)
+    field(page, "requires").click()
+    page.keyboard.type("Data Literacy")
+    options = page.get_by_role("option")
+    options.first.wait_for(timeout=20_000)
+    assert sorted(options.all_inner_texts()) == ["Data Literacy for Managers (alpha-data-1)"]

@@ -43,13 +43,14 @@ class Slugs(Kind):
         return {"type": "array", "items": {"type": "string", "pattern": SLUG_RE.pattern}}
 
     def widget(self, field):
-        """The editor's picker of entries, by title, that writes their slugs."""
+        """The editor's picker of entries, by title, that writes their slugs. Each option
+        shows the slug too: two entries may have one title (`catalogue check` warns)."""
         return {
             "widget": "relation",
             "collection": "credentials",
             "value_field": "{{slug}}",
             "search_fields": ["title"],
-            "display_fields": ["title"],
+            "display_fields": ["{{title}} ({{slug}})"],
             "multiple": True,
         }
 
