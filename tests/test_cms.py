@@ -12,6 +12,7 @@ import shutil
 import pytest
 import yaml
 
+from catalogue.content import load
 from catalogue.fields import Field, extra_field
 from catalogue.fields.documents import json_schema
 from catalogue.fields.kinds import TEXT
@@ -248,6 +249,42 @@ def test_delete(editor, content):
     assert editor("deleteFiles", paths=[], options=options)[0] == 422
     assert editor("deleteFiles", paths=["site.toml"], options=options)[0] == 422
     assert (content / "site.toml").exists()
+
+
+def test_an_entry_a_pathway_names_is_not_deleted(editor, content, tmp_path):
+    (content / "pathways").mkdir()
+    (content / "pathways" / "data-work.md").write_text(PATHWAY)
+    electives = PATHWAY.replace(
+        "  - gamma-cloud\n", "electives:\n  choose: 1\n  from: [zeta-grid]\n"
+    )
+    (content / "pathways" / "grid.md").write_text(electives.replace("Applied Data", "Grid"))
+    options = {"commitMessage": "Delete"}
+    status, answer = editor("deleteFile", path="credentials/alpha-data.md", options=options)
+    assert (status, answer) == (
+        422,
+        {
+            "error": "credentials/alpha-data.md is not deleted: pathways/data-work.md "
+            "(Certificate in Applied Data Work) and pathways/grid.md (Certificate in Grid Work) "
+            "name it, and would go off the site with it; take it out of the pathway first"
+        },
+    )
+    status, answer = editor("deleteFiles", paths=["credentials/zeta-grid.md"], options=options)
+    assert (
+        status == 422 and "pathways/grid.md (Certificate in Grid Work) names it" in answer["error"]
+    )
+    assert (content / "credentials" / "alpha-data.md").exists()
+    assert (content / "credentials" / "zeta-grid.md").exists()
+    assert editor("deleteFile", path="credentials/beta-safety.md", options=options)[0] == 200
+    # deleted by hand all the same: `catalogue check` names the pathway and the line
+    (content / "credentials" / "zeta-grid.md").unlink()
+    catalogue = load(content)
+    assert [str(e) for e in catalogue.errors] == [
+        f"{content / 'pathways' / 'grid.md'}:9: electives: 'zeta-grid' names no entry in "
+        "credentials/"
+    ]
+    client = create_app(content, index_dir=tmp_path / "index2", show_content_errors=True)
+    banner = client.test_client().get("/").get_data(as_text=True)
+    assert "1 content error</strong>: some pathways are not shown." in banner
 
 
 def test_media(editor, content):

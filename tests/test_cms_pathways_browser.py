@@ -106,3 +106,15 @@ def test_two_entries_with_one_title_are_told_apart(served, page):
     options = page.get_by_role("option")
     options.first.wait_for(timeout=20_000)
     assert sorted(options.all_inner_texts()) == ["Data Literacy for Managers (alpha-data-1)"]
+
+
+def test_an_entry_a_pathway_requires_is_not_deleted(served, page):
+    content, base = served
+    page.on("dialog", lambda dialog: dialog.accept())  # Decap's "are you sure?"
+    page.goto(base + "admin/#/collections/credentials/entries/alpha-data")
+    field(page, "title").wait_for(timeout=20_000)
+    page.get_by_role("button", name="Delete entry").click()
+    message = page.get_by_text("pathways/data-work.md (Certificate in Data Work) names it")
+    message.wait_for(timeout=20_000)
+    assert "take it out of the pathway first" in message.inner_text()
+    assert (content / "credentials" / "alpha-data.md").exists()

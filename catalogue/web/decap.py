@@ -90,4 +90,3 @@ def main() -> int:
         return 1
     print(f"decap-cms {VERSION}: {len(bundle_files())} files in {where}")
     return 0
-

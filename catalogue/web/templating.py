@@ -235,9 +235,13 @@ def page_context() -> dict:
     fixed = s.page_globals.get(key)
     if fixed is None:
         fixed = s.page_globals[key] = page_globals(s)
+    errors = s.catalogue.errors if current_app.config["SHOW_CONTENT_ERRORS"] else []
     return {
         **fixed,
-        "content_errors": s.catalogue.errors if current_app.config["SHOW_CONTENT_ERRORS"] else [],
+        "content_errors": errors,
+        # what the errors keep off the site, for the banner to say: entries, pathways or both
+        "errors_in_pathways": any(Path(e.path).parent.name == "pathways" for e in errors),
+        "errors_in_entries": any(Path(e.path).parent.name != "pathways" for e in errors),
         "language_links": language_links(),
         "static_build": static_build(),
     }
