@@ -90,3 +90,4 @@ def main() -> int:
         return 1
     print(f"decap-cms {VERSION}: {len(bundle_files())} files in {where}")
     return 0
+
