@@ -412,7 +412,7 @@ def test_the_form_covers_every_field_of_the_schema(editor):
     assert collection["folder"] == "credentials" and collection["format"] == "frontmatter"
     assert pathways["folder"] == "pathways" and pathways["preview_path"] == "pathways/{{slug}}/"
     fields = {w["name"]: w for w in pathways["fields"]}
-    assert fields["requires"]["widget"] == "relation" and fields["requires"]["multiple"]
+    assert fields["requires"]["widget"] == "catalogue-relation" and fields["requires"]["multiple"]
     assert [f["name"] for f in fields["electives"]["fields"]] == ["choose", "from"]
     assert collection["preview_path"] == "credentials/{{slug}}/"
     widgets = {w["name"]: w for w in collection["fields"]}

@@ -118,3 +118,26 @@ def test_an_entry_a_pathway_requires_is_not_deleted(served, page):
     message.wait_for(timeout=20_000)
     assert "take it out of the pathway first" in message.inner_text()
     assert (content / "credentials" / "alpha-data.md").exists()
+
+
+def test_a_slug_that_names_no_entry_is_shown_and_kept(served, page):
+    content, base = served
+    path = content / "pathways" / "data-work.md"
+    path.write_text(PATHWAY.replace("  - gamma-cloud\n", "  - gamma-cloud\n  - gone-entry\n"))
+    page.goto(base + "admin/#/collections/pathways/entries/data-work")
+    note = page.get_by_role("alert").filter(has_text="Names no entry")
+    note.wait_for(timeout=20_000)
+    assert "gone-entry" in note.inner_text()
+    # a change in the picker keeps the slug it could not show: the save is refused for it
+    field(page, "requires").click()
+    page.keyboard.type("Bookkeeping")
+    page.get_by_role("option", name="Bookkeeping Basics (epsilon-books)").click()
+    publish(page)
+    page.get_by_text("requires: 'gone-entry' names no entry in credentials/").wait_for()
+    assert "gone-entry" in path.read_text() and "epsilon-books" not in path.read_text()
+    # and it goes only when the editor takes it out
+    page.get_by_role("button", name="Remove gone-entry").click()
+    publish(page)
+    eventually(lambda: "gone-entry" not in path.read_text())
+    assert "  - epsilon-books\n" in path.read_text() and "  - alpha-data\n" in path.read_text()
+    assert [str(e) for e in load(content).errors] == []

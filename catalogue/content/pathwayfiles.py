@@ -13,6 +13,7 @@ from yaml.nodes import MappingNode, ScalarNode
 from ..fields import Field, FieldError
 from ..fields.builtin import LANGUAGES
 from ..fields.kinds import CHOICE, TEXT, URL, Kind
+from ..fields.widgets import RELATION
 from ..fields.nodes import KIND_WORDS, distinct, file_line, is_null, items, keyed, text
 from .entry import SLUG_RE, DocumentError, read_document
 from .errors import ContentError
@@ -46,7 +47,7 @@ class Slugs(Kind):
         """The editor's picker of entries, by title, that writes their slugs. Each option
         shows the slug too: two entries may have one title (`catalogue check` warns)."""
         return {
-            "widget": "relation",
+            "widget": RELATION,  # Decap's relation, keeping a slug that names no entry
             "collection": "credentials",
             "value_field": "{{slug}}",
             "search_fields": ["title"],

@@ -28,6 +28,7 @@ DATE_WIDGET = {
 START = "catalogue-start"  # `on-demand` or a list of dates
 ITEMS = "catalogue-items"  # a list of text or of objects whose first field is the text
 CHOICES = "catalogue-choices"  # one choice or a list of them
+RELATION = "catalogue-relation"  # entries by slug, keeping (and naming) one that is gone
 URL_PATTERN = ["^https?://", "an address starting with http:// or https://"]
 LONG_TEXT = 200  # text fields that may be longer than this get a box of several lines
 

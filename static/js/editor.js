@@ -93,7 +93,8 @@
               if (!isMap(item)) return item;
               const filled = item.filter((v) => !isBlank(v));
               const name = textName(field);
-              return filled.size === 1 && filled.has(name) ? filled.get(name) : filled.size ? filled : item;
+              if (filled.size === 1 && filled.has(name)) return filled.get(name);
+              return filled.size ? filled : item;
             })
           : value,
       itemFields,
@@ -111,6 +112,96 @@
       (value) => (isList(value) && value.size === 1 ? value.get(0) : value),
     ),
     preview,
+  );
+
+  // The pathway's picker of entries. Decap's shows only the slugs that name an entry, and
+  // a change made in it writes only those: a slug whose entry is gone (deleted by hand, or
+  // renamed) would vanish without a word. This one says which slugs name no entry, keeps
+  // them through changes, and removes one only when asked to.
+  const Relation = CMS.getWidget("relation").control;
+  const slugsOf = (value) => (isList(value) ? value.toArray() : isBlank(value) ? [] : [value]);
+  CMS.registerWidget(
+    "catalogue-relation",
+    window.createClass({
+      getInitialState() {
+        return { missing: [] };
+      },
+      componentDidMount() {
+        this.checked = new Map(); // slug -> whether it names an entry
+        this.check();
+      },
+      componentDidUpdate(previous) {
+        if (previous.value !== this.props.value) this.check();
+      },
+      componentWillUnmount() {
+        this.gone = true;
+      },
+      check() {
+        const { field, loadEntry } = this.props;
+        const unknown = slugsOf(this.props.value).filter((slug) => !this.checked.has(slug));
+        const lookups = unknown.map((slug) =>
+          loadEntry(field.get("collection"), slug).then(
+            (entry) => this.checked.set(slug, Boolean(entry && entry.raw)),
+            () => this.checked.set(slug, false),
+          ),
+        );
+        Promise.all(lookups).then(() => {
+          if (this.gone) return;
+          const missing = slugsOf(this.props.value).filter((s) => this.checked.get(s) === false);
+          if (missing.join() !== this.state.missing.join()) this.setState({ missing });
+        });
+      },
+      shouldComponentUpdate() {
+        return true;
+      },
+      isValid() {
+        return this.inner && this.inner.isValid ? this.inner.isValid() : true;
+      },
+      keep(inner) {
+        this.inner = inner;
+      },
+      change(value, metadata) {
+        // the missing slugs were never shown, so the editor cannot have taken them out
+        const kept = this.state.missing.filter((slug) => !slugsOf(value).includes(slug));
+        let next = value;
+        if (kept.length && isList(this.props.value)) {
+          const start = isList(value) ? value : this.props.value.clear();
+          next = kept.reduce((list, slug) => list.push(slug), start);
+        }
+        this.props.onChange(next, metadata);
+      },
+      remove(slug) {
+        const left = isList(this.props.value) ? this.props.value.filter((s) => s !== slug) : null;
+        this.setState({ missing: this.state.missing.filter((s) => s !== slug) });
+        this.props.onChange(left);
+      },
+      render() {
+        const { missing } = this.state;
+        const note = missing.length
+          ? h(
+              "div",
+              { role: "alert", style: { color: "#a3201d", padding: "8px 0" } },
+              `Names no entry (kept as written; the pathway is not shown until it is fixed): `,
+              ...missing.map((slug) =>
+                h(
+                  "span",
+                  { key: slug, style: { marginRight: "12px" } },
+                  h("code", null, slug),
+                  " ",
+                  h(
+                    "button",
+                    { type: "button", onClick: () => this.remove(slug) },
+                    `Remove ${slug}`,
+                  ),
+                ),
+              ),
+            )
+          : null;
+        const picker = h(Relation, { ...this.props, onChange: this.change, ref: this.keep });
+        return h("div", null, picker, note);
+      },
+    }),
+    CMS.getWidget("relation").preview,
   );
 
   // An entry made or saved here is dated today, as `catalogue new` dates a new one: done in
