@@ -65,6 +65,7 @@ WIDGETS: dict[type, Callable[[Field], dict]] = {
     kinds.Text: _text,
     kinds.TextList: lambda f: {
         "widget": "list",
+        "summary": "{{fields.item}}",  # a closed item shows its text, not the field's label
         "field": {"name": "item", "label": f.label, "widget": "string"},
     },
     kinds.Choice: lambda f: {"widget": "select", "options": _choices(f)},
@@ -79,6 +80,7 @@ WIDGETS: dict[type, Callable[[Field], dict]] = {
     # no dates: on demand
     kinds.Start: lambda f: {
         "widget": START,
+        "summary": "{{fields.date}}",
         "field": {"name": "date", "label": "Start date", **DATE_WIDGET},
     },
     kinds.Url: lambda f: {"widget": "string", "pattern": URL_PATTERN},

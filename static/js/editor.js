@@ -11,6 +11,7 @@
     return; // the bundle is missing: admin.html says so
   }
   const h = window.h;
+  const { datedCollection, datedField } = document.currentScript.dataset;
   const MODE_KEY = "cms.md-mode"; // where Decap keeps the body editor's mode
 
   const isList = (value) => Boolean(value && value["@@__IMMUTABLE_LIST__@@"]);
@@ -205,15 +206,16 @@
   );
 
   // An entry made or saved here is dated today, as `catalogue new` dates a new one: done in
-  // the page, not by the server, so that it is the same with a git host.
+  // the page, not by the server, so that it is the same with a git host. The page names
+  // the collection and the field.
   CMS.registerEventListener({
     name: "preSave",
     handler: ({ entry }) => {
-      if (entry.get("collection") !== "credentials") return undefined;
+      if (!datedField || entry.get("collection") !== datedCollection) return undefined;
       const now = new Date();
       const day = (n) => String(n).padStart(2, "0");
       const today = `${now.getFullYear()}-${day(now.getMonth() + 1)}-${day(now.getDate())}`;
-      return entry.get("data").set("updated", today);
+      return entry.get("data").set(datedField, today);
     },
   });
 
