@@ -143,3 +143,19 @@ def test_a_one_field_change_changes_that_field_alone(demo, editor):
         assert changed - {"updated"} == {"hours"}, (shape, slug, changed)
         assert after["hours"] == before["hours"] + 1 and after["updated"] == today, shape
         assert body_after.strip() == body.strip(), shape
+
+
+def test_an_optional_field_emptied_is_left_out(demo, editor):
+    content, base = demo
+    path = content / "credentials" / "agri-soil-health-testing.md"
+    before, body = split(path)
+    assert before["framework"] == "ESCO"
+    open_fresh(editor, base, path.stem)
+    editor.locator('[id^="framework-field"]').first.fill("")
+    publish(editor)
+    eventually(lambda: "framework" not in split(path)[0])
+    after, body_after = split(path)
+    assert {k: v for k, v in before.items() if k not in ("framework", "updated")} == {
+        k: v for k, v in after.items() if k != "updated"
+    }
+    assert body_after.strip() == body.strip()

@@ -205,17 +205,20 @@
     CMS.getWidget("relation").preview,
   );
 
-  // An entry made or saved here is dated today, as `catalogue new` dates a new one: done in
-  // the page, not by the server, so that it is the same with a git host. The page names
-  // the collection and the field.
+  // Before a save: a field the editor emptied is left out, as if never written (the
+  // loader reads an empty value as a mistake: `location: is empty`); and an entry made or
+  // saved here is dated today, as `catalogue new` dates a new one. Done in the page, not by
+  // the server, so that it is the same with a git host; the page names the collection and
+  // the field to date.
   CMS.registerEventListener({
     name: "preSave",
     handler: ({ entry }) => {
-      if (!datedField || entry.get("collection") !== datedCollection) return undefined;
+      const data = entry.get("data").filter((value) => !isBlank(value));
+      if (!datedField || entry.get("collection") !== datedCollection) return data;
       const now = new Date();
       const day = (n) => String(n).padStart(2, "0");
       const today = `${now.getFullYear()}-${day(now.getMonth() + 1)}-${day(now.getDate())}`;
-      return entry.get("data").set(datedField, today);
+      return data.set(datedField, today);
     },
   });
 
