@@ -91,8 +91,10 @@ def test_every_demo_entry_opens_with_its_own_values(demo, editor):
         data, _ = split(path)
         title = open_fresh(editor, base, path.stem)
         hours = editor.locator('[id^="hours-field"]').first
-        shown = (title.input_value(), float(hours.input_value()))
-        if CRASH in editor.content() or shown != (data["title"], data["hours"]):
+        skills = editor.locator('[id^="skills-field"]').first.inner_text().split("\n")[0]
+        shown = (title.input_value(), float(hours.input_value()), skills)
+        wanted = (data["title"], data["hours"], f"{len(data['skills'])} skills")
+        if CRASH in editor.content() or shown != wanted:
             failed.append(f"{path.name}: {shown}")
     assert failed == []
 
