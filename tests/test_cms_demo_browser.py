@@ -161,3 +161,22 @@ def test_an_optional_field_emptied_is_left_out(demo, editor):
         k: v for k, v in after.items() if k != "updated"
     }
     assert body_after.strip() == body.strip()
+
+
+def test_an_entry_reached_inside_the_editor_shows_its_own_values(demo, editor):
+    """From an on-demand entry to one with dates, by the collection's list, not a reload."""
+    content, base = demo
+    open_fresh(editor, base, "agri-dairy-herd-health-records")  # start: on-demand
+    editor.evaluate("location.hash = '#/collections/credentials'")  # the list, same page
+    editor.get_by_text("Soil Health Testing for Growers").first.click()
+    title = editor.locator('[id^="title-field"]').first
+    title.wait_for(timeout=20_000)
+    data, _ = split(content / "credentials" / "agri-soil-health-testing.md")
+    hours = editor.locator('[id^="hours-field"]').first
+    skills = editor.locator('[id^="skills-field"]').first.inner_text().split("\n")[0]
+    assert (title.input_value(), float(hours.input_value()), skills) == (
+        data["title"],
+        data["hours"],
+        f"{len(data['skills'])} skills",
+    )
+    assert CRASH not in editor.content()
