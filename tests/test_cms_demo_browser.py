@@ -180,3 +180,20 @@ def test_an_entry_reached_inside_the_editor_shows_its_own_values(demo, editor):
         f"{len(data['skills'])} skills",
     )
     assert CRASH not in editor.content()
+
+
+def test_start_dates_added_to_an_on_demand_entry_and_taken_away(demo, editor):
+    content, base = demo
+    path = content / "credentials" / "business-bookkeeping-fundamentals.md"
+    assert split(path)[0]["start"] == "on-demand"
+    open_fresh(editor, base, path.stem)
+    editor.get_by_role("button", name="Add start").click()
+    editor.locator('[id^="date-field"]').last.fill("2027-05-03")
+    publish(editor)
+    eventually(lambda: split(path)[0]["start"] == [dt.date(2027, 5, 3)])
+    # (on a fresh load: after a save, Decap compares the form with the entry as first read)
+    open_fresh(editor, base, path.stem)
+    start = editor.locator('[id^="start-field"]').first
+    start.locator('button[class*="TopBarButton"]').last.click()  # the date's remove button
+    publish(editor)
+    eventually(lambda: split(path)[0]["start"] == "on-demand")
