@@ -197,3 +197,17 @@ def test_start_dates_added_to_an_on_demand_entry_and_taken_away(demo, editor):
     start.locator('button[class*="TopBarButton"]').last.click()  # the date's remove button
     publish(editor)
     eventually(lambda: split(path)[0]["start"] == "on-demand")
+
+
+def test_a_skill_added_by_name_is_written_as_text_beside_the_others(demo, editor):
+    content, base = demo
+    path = content / "credentials" / "agri-dairy-herd-health-records.md"
+    before, _ = split(path)
+    assert {type(s) for s in before["skills"]} == {str, dict}
+    open_fresh(editor, base, path.stem)
+    editor.get_by_role("button", name="Add skills").click()
+    skills = editor.locator('[id^="skills-field"]').first
+    skills.locator('[id^="name-field"]').last.fill("Reading milk recording reports")
+    publish(editor)
+    eventually(lambda: len(split(path)[0]["skills"]) == len(before["skills"]) + 1)
+    assert split(path)[0]["skills"] == [*before["skills"], "Reading milk recording reports"]
