@@ -12,6 +12,7 @@ import shutil
 import pytest
 import yaml
 
+from catalogue.content import load
 from catalogue.fields import Field, extra_field
 from catalogue.fields.documents import json_schema
 from catalogue.fields.kinds import TEXT
@@ -250,6 +251,42 @@ def test_delete(editor, content):
     assert (content / "site.toml").exists()
 
 
+def test_an_entry_a_pathway_names_is_not_deleted(editor, content, tmp_path):
+    (content / "pathways").mkdir()
+    (content / "pathways" / "data-work.md").write_text(PATHWAY)
+    electives = PATHWAY.replace(
+        "  - gamma-cloud\n", "electives:\n  choose: 1\n  from: [zeta-grid]\n"
+    )
+    (content / "pathways" / "grid.md").write_text(electives.replace("Applied Data", "Grid"))
+    options = {"commitMessage": "Delete"}
+    status, answer = editor("deleteFile", path="credentials/alpha-data.md", options=options)
+    assert (status, answer) == (
+        422,
+        {
+            "error": "credentials/alpha-data.md is not deleted: pathways/data-work.md "
+            "(Certificate in Applied Data Work) and pathways/grid.md (Certificate in Grid Work) "
+            "name it, and would go off the site with it; take it out of the pathway first"
+        },
+    )
+    status, answer = editor("deleteFiles", paths=["credentials/zeta-grid.md"], options=options)
+    assert (
+        status == 422 and "pathways/grid.md (Certificate in Grid Work) names it" in answer["error"]
+    )
+    assert (content / "credentials" / "alpha-data.md").exists()
+    assert (content / "credentials" / "zeta-grid.md").exists()
+    assert editor("deleteFile", path="credentials/beta-safety.md", options=options)[0] == 200
+    # deleted by hand all the same: `catalogue check` names the pathway and the line
+    (content / "credentials" / "zeta-grid.md").unlink()
+    catalogue = load(content)
+    assert [str(e) for e in catalogue.errors] == [
+        f"{content / 'pathways' / 'grid.md'}:9: electives: 'zeta-grid' names no entry in "
+        "credentials/"
+    ]
+    client = create_app(content, index_dir=tmp_path / "index2", show_content_errors=True)
+    banner = client.test_client().get("/").get_data(as_text=True)
+    assert "1 content error</strong>: some pathways are not shown." in banner
+
+
 def test_media(editor, content):
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
     asset = {
@@ -375,7 +412,7 @@ def test_the_form_covers_every_field_of_the_schema(editor):
     assert collection["folder"] == "credentials" and collection["format"] == "frontmatter"
     assert pathways["folder"] == "pathways" and pathways["preview_path"] == "pathways/{{slug}}/"
     fields = {w["name"]: w for w in pathways["fields"]}
-    assert fields["requires"]["widget"] == "relation" and fields["requires"]["multiple"]
+    assert fields["requires"]["widget"] == "catalogue-relation" and fields["requires"]["multiple"]
     assert [f["name"] for f in fields["electives"]["fields"]] == ["choose", "from"]
     assert collection["preview_path"] == "credentials/{{slug}}/"
     widgets = {w["name"]: w for w in collection["fields"]}
@@ -392,8 +429,8 @@ def test_the_form_covers_every_field_of_the_schema(editor):
             assert widgets[name]["pattern"][0] == prop["pattern"], name
     assert widgets["delivery"]["options"][1] == {"label": "In person", "value": "in-person"}
     assert widgets["language"]["multiple"] is True
-    assert [f["name"] for f in widgets["skills"]["fields"]] == ["name", "uri"]
-    assert [f["name"] for f in widgets["occupations"]["fields"]] == ["name", "code"]
+    assert [f["name"] for f in widgets["skills"]["item_fields"]] == ["name", "uri"]
+    assert [f["name"] for f in widgets["occupations"]["item_fields"]] == ["name", "code"]
     assert widgets["updated"]["date_format"] == "YYYY-MM-DD"
     assert widgets["body"]["widget"] == "markdown"
 
@@ -442,6 +479,13 @@ def test_hosted_editing_config(content, tmp_path):
     assert config["backend"] == {"name": "github", "repo": "college/catalogue", "branch": "live"}
     assert config["publish_mode"] == "editorial_workflow"
     assert config["collections"][0]["folder"] == "content/credentials"
+    # a git host serves files as they are: the same widgets take every form they hold
+    widgets = {w["name"]: w["widget"] for w in config["collections"][0]["fields"]}
+    assert (widgets["start"], widgets["skills"], widgets["language"]) == (
+        "catalogue-start",
+        "catalogue-items",
+        "catalogue-choices",
+    )
     policy = client.get("/admin/").headers["Content-Security-Policy"]
     assert "connect-src 'self' blob: https://api.github.com" in policy
     assert client.post("/api/v1", json={"action": "info"}).status_code in (404, 405)
@@ -487,7 +531,11 @@ def test_a_static_build_has_the_editor_only_with_a_git_host(content, tmp_path):
     config = yaml.safe_load((out / "admin" / "config.yml").read_text())
     assert config["backend"]["name"] == "github"
     assert config["site_url"] == "https://college.example/micro"
-    assert '<script src="/micro/admin/decap-cms.js">' in (out / "admin" / "index.html").read_text()
+    page = (out / "admin" / "index.html").read_text()
+    assert '<script src="/micro/admin/decap-cms.js">' in page
+    # the widgets that take every form a file holds, after the bundle, shipped beside the site
+    assert page.index("decap-cms.js") < page.index('src="/micro/static/js/editor.js"')
+    assert "catalogue-start" in (out / "static" / "js" / "editor.js").read_text()
     assert (out / "admin" / "decap-cms.js").stat().st_size > 1_000_000
     assert not list(out.rglob("*.map")) and not (out / "api" / "v1").exists()
     headers = (out / "_headers").read_text()

@@ -4,6 +4,7 @@ value is refused with the catalogue's own message."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -82,6 +83,9 @@ def test_an_editor_creates_edits_and_deletes_an_entry(served, browser):
     page.get_by_role("button", name="Add skills").click()
     page.locator('[id^="name-field"]').last.fill("Pre-use forklift inspection")
     field("assessment").fill("A supervised practical on the training floor, checklist signed.")
+    # the description opens in Markdown mode: what is typed is saved as written
+    page.locator('[contenteditable="true"]').last.click()
+    page.keyboard.type("Bring **steel-toe boots**.")
     publish(page)
     page.wait_for_url(f"**/entries/{SLUG}", timeout=20_000)
     eventually(path.exists)
@@ -90,6 +94,8 @@ def test_an_editor_creates_edits_and_deletes_an_entry(served, browser):
     entry = catalogue.get(SLUG)
     assert (entry.delivery, entry.hours, entry.cost) == ("in-person", 12, 180)
     assert [s.name for s in entry.skills] == ["Pre-use forklift inspection"]
+    assert entry.updated == dt.date.today()  # as `catalogue new` dates a new entry
+    assert "Bring **steel-toe boots**." in path.read_text()
     check = subprocess.run(
         [sys.executable, "-m", "catalogue.cli", "check", str(content)],
         capture_output=True,

@@ -216,6 +216,21 @@ def test_electives_left_empty_are_none_and_a_pathway_of_drafts_is_not_shown(cont
     assert "applied-data-work" not in client.get("/pathways/").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("written", ["{}", "\n  choose:\n  from: []", "\n  choose: ''\n  from:"])
+def test_electives_with_every_part_empty_are_none(content, written):
+    """What the editor at /admin/ may write when the electives were opened and emptied."""
+    old = "electives:\n  choose: 1\n  from: [delta-care, epsilon-books, zeta-grid]"
+    write(content, PATHWAY.replace(old, f"electives: {written}"))
+    catalogue = load(content)
+    assert catalogue.errors == [] and catalogue.pathway_files[0].electives is None
+    write(content, PATHWAY.replace(old, "electives:\n  choose: 1\n  from: []"))
+    errors = [str(e) for e in load(content).errors]
+    assert any(
+        e.endswith(":10: electives: choose: 1 is more than the 0 electives listed in from")
+        for e in errors
+    )
+
+
 def test_a_start_date_listed_twice_is_an_error(content):
     beta = content / "credentials" / "beta-safety.md"
     text = beta.read_text()

@@ -135,6 +135,7 @@ def load(
         stale.update(entrycache.shard_of(gone) for gone in set(kept) - set(records))
         entrycache.write_records(Path(stored), context, records, stale)
     catalogue.errors += duplicate_ctids(catalogue.entries)
+    catalogue.warnings += duplicate_titles(catalogue.entries)
     # every entry file counts, one with errors too: its own errors say what to fix
     catalogue.pathway_files, problems = read_pathways(
         root / "pathways", {f.name[:-3] for f in files}
@@ -215,3 +216,25 @@ def duplicate_ctids(entries: list[Credential]) -> list[ContentError]:
         else:
             first[entry.ctid] = entry.path
     return errors
+
+
+SAME_TITLE = (
+    "'{title}' is also the title of {other}; learners, and the editor's pathway picker, "
+    "cannot tell the two apart: give each its own title"
+)
+
+
+def duplicate_titles(entries: list[Credential]) -> list[ContentError]:
+    """Warn of an entry whose title another entry already has (in any case or spacing):
+    the editor at /admin/ saves it as `<slug>-1.md` without a word."""
+    first: dict[str, str] = {}
+    warnings = []
+    for entry in sorted(entries, key=lambda e: e.slug):  # `x-1` after `x`
+        key = " ".join(entry.title.casefold().split())
+        if key in first:
+            message = SAME_TITLE.format(title=entry.title, other=first[key])
+            line = entry.lines.get("title", 1)
+            warnings.append(ContentError(entry.path, line, "title", message, "warning"))
+        else:
+            first[key] = entry.path
+    return warnings

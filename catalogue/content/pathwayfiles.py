@@ -14,6 +14,7 @@ from ..fields import Field, FieldError
 from ..fields.builtin import LANGUAGES
 from ..fields.kinds import CHOICE, TEXT, URL, Kind
 from ..fields.nodes import KIND_WORDS, distinct, file_line, is_null, items, keyed, text
+from ..fields.widgets import RELATION
 from ..i18n import counted
 from .entry import SLUG_RE, DocumentError, read_document
 from .errors import NOT_UTF8, ContentError, undecodable
@@ -44,13 +45,14 @@ class Slugs(Kind):
         return {"type": "array", "items": {"type": "string", "pattern": f"^{SLUG_RE.pattern}$"}}
 
     def widget(self, field):
-        """The editor's picker of entries, by title, that writes their slugs."""
+        """The editor's picker of entries, by title, that writes their slugs. Each option
+        shows the slug too: two entries may have one title (`catalogue check` warns)."""
         return {
-            "widget": "relation",
+            "widget": RELATION,  # Decap's relation, keeping a slug that names no entry
             "collection": "credentials",
             "value_field": "{{slug}}",
             "search_fields": ["title"],
-            "display_fields": ["title"],
+            "display_fields": ["{{title}} ({{slug}})"],
             "multiple": True,
         }
 
@@ -62,12 +64,23 @@ class Electives:
     line: int = 0  # of `choose`
 
 
+def blank(node) -> bool:
+    """Whether a YAML node holds nothing: null, an empty text, list or mapping."""
+    return (
+        is_null(node)
+        or (isinstance(node, ScalarNode) and not node.value.strip())
+        or (not isinstance(node, ScalarNode) and not node.value)
+    )
+
+
 class ElectivesKind(Kind):
     words = "choose: N, from: [entry slugs]"
 
     def convert(self, node, field):
-        if is_null(node) or (isinstance(node, MappingNode) and not node.value):
-            return None  # written empty (the editor does): no electives
+        if is_null(node) or (
+            isinstance(node, MappingNode) and all(blank(value) for _, value in node.value)
+        ):
+            return None  # written empty, or with every part empty (the editor may): none
         if not isinstance(node, MappingNode):
             got = KIND_WORDS.get(type(node), f"'{getattr(node, 'value', '')}'")
             raise FieldError(f"expected choose: and from:; got {got}", node)
@@ -103,8 +116,11 @@ class ElectivesKind(Kind):
         return None
 
     def widget(self, field):
+        """The optional electives: neither part is required by the form, so that a pathway
+        without electives can be saved; the loader asks for both once one is given."""
         return {
             "widget": "object",
+            "collapsed": True,
             "fields": [
                 {
                     "name": "choose",
@@ -112,8 +128,16 @@ class ElectivesKind(Kind):
                     "widget": "number",
                     "value_type": "int",
                     "min": 1,
+                    "required": False,
+                    "hint": "How many of the electives below a learner takes.",
                 },
-                {"name": "from", "label": "From", **SLUGS.widget(field)},
+                {
+                    "name": "from",
+                    "label": "From",
+                    **SLUGS.widget(field),
+                    "required": False,
+                    "hint": "The entries to choose from.",
+                },
             ],
         }
 

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from .entry import parse_file
 from .errors import ContentError, undecodable
 from .load import SAME_CTID
-from .pathwayfiles import read_pathways
+from .pathwayfiles import read_pathway, read_pathways
 from .settings import load_site
 from .writelock import FolderBusy, writing
 
@@ -166,3 +166,16 @@ class ContentStore:
             (folder / PurePosixPath(relative).name).write_text(text, encoding="utf-8")
             _, problems = read_pathways(folder, entries)
         return [ContentError(relative, p.line, p.field, p.message, p.severity) for p in problems]
+
+    def pathways_naming(self, slug: str) -> list[str]:
+        """The pathways (`pathways/x.md (Title)`) that require the entry `slug` or offer it
+        as an elective: deleting it would take each of them off the site."""
+        naming = []
+        for path in self.list("pathways", ".md", 1):
+            pathway, _ = read_pathway(path)
+            if pathway is None:
+                continue
+            refs = pathway.requires + (pathway.electives.options if pathway.electives else [])
+            if any(ref.slug == slug for ref in refs):
+                naming.append(f"{self.relative(path)} ({pathway.title})")
+        return naming

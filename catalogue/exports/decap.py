@@ -15,6 +15,9 @@ from ..fields.widgets import widget
 ENTRIES = "credentials"  # the collections' folders in the content folder
 PATHWAYS = "pathways"
 MEDIA = "media"  # where the editor keeps uploaded images
+# The collection, and its date field, that a save in the editor sets to the day
+# (static/js/editor.js, told by the page), as `catalogue new` dates a new entry.
+DATED = (ENTRIES, "updated")
 # Each git host's API, when [cms] names none.
 API_ROOTS = {
     "github": "https://api.github.com",

@@ -337,7 +337,8 @@ BUILTIN: tuple[Field, ...] = (
         DATE,
         False,
         "When the entry was added or last revised (YYYY-MM-DD); entries with a date appear "
-        "in the site's feed of new and updated entries, newest first.",
+        "in the site's feed of new and updated entries, newest first. `catalogue new` and the "
+        "editor at /admin/ set it to the day they save.",
         "2026-10-14",
         sorts=(Sort("updated", N_("Recently updated"), 5, descending=True),),
         **_OWN_PLACE,

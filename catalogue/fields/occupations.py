@@ -10,6 +10,7 @@ from yaml.nodes import MappingNode
 
 from .kinds import Kind
 from .nodes import FieldError, distinct, file_line, is_null, items, keyed, text
+from .widgets import text_or_objects
 
 # Each scheme: what a code looks like, and an example for the message when it does not.
 OCCUPATION_SCHEMES = {
@@ -83,20 +84,15 @@ class Occupations(Kind):
 
     def widget(self, field):
         """The editor's list of careers, each a name and an optional code."""
-        return {
-            "widget": "list",
-            "summary": "{{fields.name}}",
-            "fields": [
-                {"name": "name", "label": "Name", "widget": "string"},
-                {
-                    "name": "code",
-                    "label": "Code",
-                    "widget": "string",
-                    "required": False,
-                    "hint": "In the site's occupation scheme (NOC 2021: five digits).",
-                },
-            ],
-        }
+        return text_or_objects(
+            {
+                "name": "code",
+                "label": "Code",
+                "widget": "string",
+                "required": False,
+                "hint": "In the site's occupation scheme (NOC 2021: five digits).",
+            }
+        )
 
     def answer(self, typed):
         return [Occupation(item.strip()) for item in typed.split(",") if item.strip()]

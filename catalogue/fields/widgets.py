@@ -3,6 +3,11 @@
 A kind's widget comes from its own `widget` method if it has one, else from WIDGETS by the
 kind's class; the row adds its label, help, required flag, choices and pattern. A kind
 without either is edited as one line of text.
+
+Where a file may hold a field in more than one form (`start: on-demand` or a list of dates,
+a skill as text or as {name, uri}, `language: en` or a list), the widget is one of the
+catalogue's own, registered by static/js/editor.js over Decap's list and select: a git
+host serves the files as they are, so the form must take every form the loader takes.
 """
 
 from __future__ import annotations
@@ -19,6 +24,11 @@ DATE_WIDGET = {
     "time_format": False,
     "format": "YYYY-MM-DD",
 }
+# The widgets static/js/editor.js registers (see the module's docstring).
+START = "catalogue-start"  # `on-demand` or a list of dates
+ITEMS = "catalogue-items"  # a list of text or of objects whose first field is the text
+CHOICES = "catalogue-choices"  # one choice or a list of them
+RELATION = "catalogue-relation"  # entries by slug, keeping (and naming) one that is gone
 URL_PATTERN = ["^https?://", "an address starting with http:// or https://"]
 LONG_TEXT = 200  # text fields that may be longer than this get a box of several lines
 
@@ -41,14 +51,25 @@ def _number(f: Field) -> dict:
     return widget
 
 
+def text_or_objects(*more: dict) -> dict:
+    """A list whose items are text or objects: a name, then the fields `more` (optional)."""
+    return {
+        "widget": ITEMS,
+        "summary": "{{fields.name}}",
+        # not `fields`: Decap would then take every item for an object when it saves
+        "item_fields": [{"name": "name", "label": "Name", "widget": "string"}, *more],
+    }
+
+
 WIDGETS: dict[type, Callable[[Field], dict]] = {
     kinds.Text: _text,
     kinds.TextList: lambda f: {
         "widget": "list",
+        "summary": "{{fields.item}}",  # a closed item shows its text, not the field's label
         "field": {"name": "item", "label": f.label, "widget": "string"},
     },
     kinds.Choice: lambda f: {"widget": "select", "options": _choices(f)},
-    kinds.ChoiceList: lambda f: {"widget": "select", "multiple": True, "options": _choices(f)},
+    kinds.ChoiceList: lambda f: {"widget": CHOICES, "multiple": True, "options": _choices(f)},
     kinds.Number: _number,
     kinds.Boolean: lambda f: {"widget": "boolean", "default": False},
     kinds.Date: lambda f: dict(DATE_WIDGET),
@@ -58,25 +79,21 @@ WIDGETS: dict[type, Callable[[Field], dict]] = {
     },
     # no dates: on demand
     kinds.Start: lambda f: {
-        "widget": "list",
+        "widget": START,
+        "summary": "{{fields.date}}",
         "field": {"name": "date", "label": "Start date", **DATE_WIDGET},
     },
     kinds.Url: lambda f: {"widget": "string", "pattern": URL_PATTERN},
-    kinds.Skills: lambda f: {
-        "widget": "list",
-        "summary": "{{fields.name}}",
-        "fields": [
-            {"name": "name", "label": "Name", "widget": "string"},
-            {
-                "name": "uri",
-                "label": "Address in the framework",
-                "widget": "string",
-                "required": False,
-                "hint": "Where the skill is defined, such as an ESCO skill's address.",
-                "pattern": URL_PATTERN,
-            },
-        ],
-    },
+    kinds.Skills: lambda f: text_or_objects(
+        {
+            "name": "uri",
+            "label": "Address in the framework",
+            "widget": "string",
+            "required": False,
+            "hint": "Where the skill is defined, such as an ESCO skill's address.",
+            "pattern": URL_PATTERN,
+        }
+    ),
 }
 
 

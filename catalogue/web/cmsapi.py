@@ -310,7 +310,16 @@ class Backend:
     def deletable(self, relative: str) -> str:
         if PurePosixPath(relative).parent.as_posix() == MEDIA:
             return self.within(relative, MEDIA, MEDIA_TYPES)
-        return self.document(relative)
+        relative = self.document(relative)
+        if relative.startswith(ENTRIES + "/"):  # not from under a pathway that names it
+            naming = self.store.pathways_naming(PurePosixPath(relative).stem)
+            if naming:
+                raise Refused(
+                    f"{relative} is not deleted: {' and '.join(naming)} "
+                    f"{'names' if len(naming) == 1 else 'name'} it, and would go off the site "
+                    "with it; take it out of the pathway first"
+                )
+        return relative
 
     def get_media(self, params: dict) -> list[dict]:
         folder = text_param(params, "mediaFolder").strip("/")

@@ -237,10 +237,14 @@ def page_context() -> dict:
         fixed = s.page_globals[key] = page_globals(s)
     shown = s.catalogue.errors if current_app.config["SHOW_CONTENT_ERRORS"] else []
     settings = [e for e in shown if Path(e.path).name == "site.toml"]
+    errors = [e for e in shown if Path(e.path).name != "site.toml"]
     return {
         **fixed,
-        "content_errors": [e for e in shown if Path(e.path).name != "site.toml"],
+        "content_errors": errors,
         "settings_errors": settings,
+        # what the errors keep off the site, for the banner to say: entries, pathways or both
+        "errors_in_pathways": any(Path(e.path).parent.name == "pathways" for e in errors),
+        "errors_in_entries": any(Path(e.path).parent.name != "pathways" for e in errors),
         "language_links": language_links(),
         "static_build": static_build(),
     }

@@ -19,7 +19,7 @@ from flask import (
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ...content.store import ContentStore
-from ...exports.decap import api_origins, config_yaml, decap_config
+from ...exports.decap import DATED, api_origins, config_yaml, decap_config
 from .. import decap
 from ..cmsapi import MAX_BODY, Backend, refusal
 from ..components import static_build
@@ -42,7 +42,11 @@ def admin():
     if not how:
         abort(404)
     return render_template(
-        "admin.html", installed=decap.installed(), version=decap.VERSION, local=how == "local"
+        "admin.html",
+        installed=decap.installed(),
+        version=decap.VERSION,
+        local=how == "local",
+        dated=DATED,
     )
 
 

@@ -1,0 +1,213 @@
+"""Every entry of the demo catalogue in the editor at /admin/, in Chromium against `catalogue
+serve`: each opens on a fresh page load with its own values, and a one-field change saved
+through the form changes that field alone in the file's data, whatever form the file holds
+its fields in (`start: on-demand` or dates, skills as text or {name, uri}, `language: en`
+or a list, careers coded or plain)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .static_site import catalogue_serve
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "content"
+CRASH = "There's been an error"  # Decap's crash screen
+# A demo entry rewritten in the forms the demo does not use: a language list, plain careers,
+# a skill with a name only, no partners.
+VARIANT = "variant-forms"
+
+
+def split(path: Path) -> tuple[dict, str]:
+    """The file's front matter as data (PyYAML, as the loader reads it) and its body."""
+    _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+def eventually(check, seconds: float = 20) -> None:
+    end = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > end:
+            raise AssertionError("no change came")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo content folder, plus the variant entry, served by `catalogue serve`."""
+    tmp = tmp_path_factory.mktemp("demo")
+    content = tmp / "content"
+    shutil.copytree(DEMO, content)
+    data, body = split(content / "credentials" / "agri-dairy-herd-health-records.md")
+    data |= {
+        "title": "Variant Forms of Herd Records",
+        "language": ["en", "fr"],
+        "occupations": ["Managers in agriculture", {"name": "Dairy herd workers"}],
+        "skills": [{"name": "Recording treatments"}, "Tracking mastitis"],
+        "start": [dt.date(2027, 1, 11), dt.date(2027, 3, 8)],
+    }
+    del data["partners"]
+    text = "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---\n" + body
+    (content / "credentials" / f"{VARIANT}.md").write_text(text, encoding="utf-8")
+    with catalogue_serve(content, tmp / "cache") as (base, _):
+        yield content, base
+
+
+@pytest.fixture(scope="module")
+def editor(demo, browser):
+    """One page of the editor, signed in to the local backend."""
+    content, base = demo
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base + "admin/")
+    page.get_by_role("button", name="Login").click()
+    page.wait_for_url("**/#/collections/credentials", timeout=30_000)
+    yield page
+    context.close()
+
+
+def open_fresh(page, base: str, slug: str):
+    """Open the entry's form on a fresh page load (not by navigating inside the editor,
+    where Decap may keep the previous entry's state); return its title field."""
+    page.goto("about:blank")
+    page.goto(f"{base}admin/#/collections/credentials/entries/{slug}")
+    title = page.locator('[id^="title-field"]').first
+    title.wait_for(timeout=20_000)
+    return title
+
+
+def test_every_demo_entry_opens_with_its_own_values(demo, editor):
+    content, base = demo
+    files = sorted((content / "credentials").glob("*.md"))
+    assert len(files) == 65  # the demo's 64 and the variant
+    failed = []
+    for path in files:
+        data, _ = split(path)
+        title = open_fresh(editor, base, path.stem)
+        hours = editor.locator('[id^="hours-field"]').first
+        skills = editor.locator('[id^="skills-field"]').first.inner_text().split("\n")[0]
+        shown = (title.input_value(), float(hours.input_value()), skills)
+        wanted = (data["title"], data["hours"], f"{len(data['skills'])} skills")
+        if CRASH in editor.content() or shown != wanted:
+            failed.append(f"{path.name}: {shown}")
+    assert failed == []
+
+
+def shapes(content: Path) -> dict[str, str]:
+    """A demo entry for each form its files hold fields in: shape -> slug."""
+    found = {}
+    for path in sorted((content / "credentials").glob("*.md")):
+        data, _ = split(path)
+        skills = {type(s).__name__ for s in data["skills"]}
+        occupations = {type(o).__name__ for o in data.get("occupations", [])}
+        for shape, present in (
+            ("on-demand start", data.get("start") == "on-demand"),
+            ("dated start", isinstance(data.get("start"), list)),
+            ("skills as text and {name, uri}", skills == {"str", "dict"}),
+            ("skills as text only", skills == {"str"}),
+            ("language as one code", isinstance(data.get("language"), str)),
+            ("language as a list", isinstance(data.get("language"), list)),
+            ("careers coded", occupations == {"dict"}),
+            ("careers plain", "str" in occupations),
+            ("a draft", data.get("draft") is True),
+        ):
+            if present:
+                found.setdefault(shape, path.stem)
+    return found
+
+
+def publish(page) -> None:
+    page.get_by_role("button", name="Publish").first.click()
+    page.get_by_text("Publish now").click()
+
+
+def test_a_one_field_change_changes_that_field_alone(demo, editor):
+    content, base = demo
+    chosen = shapes(content)
+    assert len(chosen) == 9, chosen
+    today = dt.date.today()
+    for shape, slug in sorted(chosen.items()):
+        path = content / "credentials" / f"{slug}.md"
+        before, body = split(path)
+        open_fresh(editor, base, slug)
+        editor.locator('[id^="hours-field"]').first.fill(str(before["hours"] + 1))
+        publish(editor)
+        eventually(lambda: split(path)[0]["hours"] != before["hours"])  # noqa: B023
+        after, body_after = split(path)
+        changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+        # `updated` becomes today on every save in the editor, as `catalogue new` sets it
+        assert changed - {"updated"} == {"hours"}, (shape, slug, changed)
+        assert after["hours"] == before["hours"] + 1 and after["updated"] == today, shape
+        assert body_after.strip() == body.strip(), shape
+
+
+def test_an_optional_field_emptied_is_left_out(demo, editor):
+    content, base = demo
+    path = content / "credentials" / "agri-soil-health-testing.md"
+    before, body = split(path)
+    assert before["framework"] == "ESCO"
+    open_fresh(editor, base, path.stem)
+    editor.locator('[id^="framework-field"]').first.fill("")
+    publish(editor)
+    eventually(lambda: "framework" not in split(path)[0])
+    after, body_after = split(path)
+    assert {k: v for k, v in before.items() if k not in ("framework", "updated")} == {
+        k: v for k, v in after.items() if k != "updated"
+    }
+    assert body_after.strip() == body.strip()
+
+
+def test_an_entry_reached_inside_the_editor_shows_its_own_values(demo, editor):
+    """From an on-demand entry to one with dates, by the collection's list, not a reload."""
+    content, base = demo
+    open_fresh(editor, base, "agri-dairy-herd-health-records")  # start: on-demand
+    editor.evaluate("location.hash = '#/collections/credentials'")  # the list, same page
+    editor.get_by_text("Soil Health Testing for Growers").first.click()
+    title = editor.locator('[id^="title-field"]').first
+    title.wait_for(timeout=20_000)
+    data, _ = split(content / "credentials" / "agri-soil-health-testing.md")
+    hours = editor.locator('[id^="hours-field"]').first
+    skills = editor.locator('[id^="skills-field"]').first.inner_text().split("\n")[0]
+    assert (title.input_value(), float(hours.input_value()), skills) == (
+        data["title"],
+        data["hours"],
+        f"{len(data['skills'])} skills",
+    )
+    assert CRASH not in editor.content()
+
+
+def test_start_dates_added_to_an_on_demand_entry_and_taken_away(demo, editor):
+    content, base = demo
+    path = content / "credentials" / "business-bookkeeping-fundamentals.md"
+    assert split(path)[0]["start"] == "on-demand"
+    open_fresh(editor, base, path.stem)
+    editor.get_by_role("button", name="Add start").click()
+    editor.locator('[id^="date-field"]').last.fill("2027-05-03")
+    publish(editor)
+    eventually(lambda: split(path)[0]["start"] == [dt.date(2027, 5, 3)])
+    # (on a fresh load: after a save, Decap compares the form with the entry as first read)
+    open_fresh(editor, base, path.stem)
+    start = editor.locator('[id^="start-field"]').first
+    start.locator('button[class*="TopBarButton"]').last.click()  # the date's remove button
+    publish(editor)
+    eventually(lambda: split(path)[0]["start"] == "on-demand")
+
+
+def test_a_skill_added_by_name_is_written_as_text_beside_the_others(demo, editor):
+    content, base = demo
+    path = content / "credentials" / "agri-dairy-herd-health-records.md"
+    before, _ = split(path)
+    assert {type(s) for s in before["skills"]} == {str, dict}
+    open_fresh(editor, base, path.stem)
+    editor.get_by_role("button", name="Add skills").click()
+    skills = editor.locator('[id^="skills-field"]').first
+    skills.locator('[id^="name-field"]').last.fill("Reading milk recording reports")
+    publish(editor)
+    eventually(lambda: len(split(path)[0]["skills"]) == len(before["skills"]) + 1)
+    assert split(path)[0]["skills"] == [*before["skills"], "Reading milk recording reports"]
