@@ -61,6 +61,7 @@ def messy_workbook(path: Path) -> Path:
         sheet.append(row)
     sheet.column_dimensions["L"].hidden = True
     sheet["G4"] = "=2+1"  # Payroll Basics' weeks: a formula, its value saved below
+    sheet["K4"].number_format = "yyyy-mm-dd"  # 46300: a date as Excel keeps one
     sheet.add_data_validation(DataValidation(type="list", formula1='"online,hybrid"'))
     notes = book.create_sheet("Notes")
     notes.append(["Nothing here is a programme"])
@@ -119,7 +120,7 @@ def test_a_messy_workbook_imports_cell_by_cell(tmp_path, folder, capsys):
     assert payroll["delivery"] == "online" and payroll["cost"] == 1250
     assert payroll["weeks"] == 3  # the formula's saved value
     assert payroll["start"] == [dt.date(2027, 1, 11), dt.date(2027, 3, 8)]
-    assert payroll["updated"] == dt.date(2026, 10, 5)  # Excel's serial number 46300
+    assert payroll["updated"] == dt.date(2026, 10, 5)  # Excel's date 46300
     free = front(folder / "credentials/gratuit-pour-tous.md")
     assert free["cost"] == 0 and free["delivery"] == "hybrid" and free["draft"] is True
     assert "created credentials/gratuit-pour-tous.md as a draft; missing: assessment" in out

@@ -67,14 +67,20 @@ def read_map(path: Path | None) -> tuple[dict[str, str], dict[str, dict[str, str
             f"{path}: unknown table [{sorted(unknown)[0]}]; expected [columns], [values]"
         )
     columns = data.get("columns", {})
+    if not isinstance(columns, dict):
+        raise MapError(f'{path}: columns: expected a [columns] table of "header" = "field"')
     names = {f.name for f in FIELDS} | {"slug", "body"}
     for header, name in columns.items():
-        if name not in names:
-            raise MapError(f"{path}: [columns] \"{header}\": no field '{name}'")
+        if not isinstance(name, str) or name not in names:
+            raise MapError(f"{path}: [columns] \"{header}\": no field {name!r}")
     values = data.get("values", {})
+    if not isinstance(values, dict):
+        raise MapError(f"{path}: values: expected [values.<field>] tables")
     for name, table in values.items():
-        if name not in FIELDS_BY_NAME or not isinstance(table, dict):
+        if name not in FIELDS_BY_NAME:
             raise MapError(f"{path}: [values.{name}]: no field '{name}'")
+        if not isinstance(table, dict):
+            raise MapError(f'{path}: [values.{name}]: expected a table of "cell text" = "value"')
     return dict(columns), {k: {str(a): str(b) for a, b in v.items()} for k, v in values.items()}
 
 
@@ -93,12 +99,15 @@ def run_import(
     (`writelock.writing`), as the editor's saves do, so that no save comes between a row's checks
     and its file."""
     columns, values = read_map(map_file)
+    if not (content / "credentials").is_dir() and not content.is_dir():
+        raise SheetError(f"{content}: no such content folder (give --content)")
     report = Report()
     rows: list[Row] = []
     records: list[Record] = []
     json_files = [p for p in files if p.suffix.lower() in (".json", ".jsonld")]
     if json_files:
-        records = read_records(json_files, load_site(content, []).language)
+        records, passed = read_records(json_files, load_site(content, []).language)
+        report.lines += passed
         rows += [r.row for r in records if not r.parts]  # a whole made of parts: a pathway
     for path in files:
         if path in json_files:
@@ -185,12 +194,25 @@ def _one(row: Row, checker: Checker, report: Report, update: bool, dry_run: bool
             report.skipped += 1
             report.lines.append(f"skipped {relative}: it exists (--update changes it)")
             return True
-        text = old.decode("utf-8", errors="replace")
+        try:
+            text = old.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            report.refused += 1
+            report.lines.append(
+                f"{row.where}: {relative}: not updated: byte {exc.start + 1} of the file is not "
+                "UTF-8 (catalogue check names it); save the file as UTF-8 first"
+            )
+            return False
+        crlf = "\r\n" in text  # Windows line ends: edited as \n, written back as they were
+        if crlf:
+            text = text.replace("\r\n", "\n")
         edits = changes(text, row.values, row.body, row.present)
         if not edits:
             report.unchanged += 1
             return True
         new = updated_text(text, row.values, row.body, edits)
+        if crlf:
+            new = new.replace("\n", "\r\n")
         if _refused(row, checker, relative, new, report):
             return False
         report.updated += 1
@@ -208,7 +230,9 @@ def _one(row: Row, checker: Checker, report: Report, update: bool, dry_run: bool
         report.drafts += bool(missing)
         what = f" as a draft; missing: {', '.join(missing)}" if missing else ""
         report.lines.append(f"{'would create' if dry_run else 'created'} {relative}{what}")
-    if not dry_run:
+    if dry_run:
+        checker.claim(relative, row.values.get("ctid"))
+    else:
         checker.write(relative, new, row.values.get("ctid"))
     return True
 

@@ -41,9 +41,10 @@ UNITS = {
     "hours": ("h", "hr", "hrs", "hour", "hours", "heure", "heures"),
     "weeks": ("w", "wk", "wks", "week", "weeks", "semaine", "semaines", "sem"),
 }
-CURRENCY_MARKS = re.compile(r"(?i)\$|€|£|\b(?:ca|us)\$|\b(?:cad|usd|eur)\b|\bdollars?\b")
+CURRENCY_MARKS = re.compile(
+    r"(?i)\b(?:ca|us|c)\$|\$|€|£|\b(?:cad|usd|eur|gbp|euros?)\b|\b(?:us )?dollars?\b"
+)
 LIST_SPLIT = re.compile(r"\s*(?:;|\||\r?\n)\s*")
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 class CellError(ValueError):
@@ -64,7 +65,8 @@ def cell_text(value: Any) -> str:
         value = value.date() if value.time() == dt.time() else value
     if isinstance(value, dt.date):
         return value.isoformat()
-    return neutralised(str(value).strip())
+    text = str(value).strip().replace("\r\n", "\n").replace("\r", "\n")
+    return neutralised(text)
 
 
 def is_empty(value: Any) -> bool:
@@ -118,6 +120,22 @@ def skill(text: str) -> str | dict[str, str]:
     return {"name": found.group(1), "uri": found.group(2)} if found else text
 
 
+CURRENCY_OF_MARK = [
+    (re.compile(r"(?i)\bus\$|\busd\b|\bus dollars?\b"), "USD"),
+    (re.compile(r"(?i)\bca\$|\bcad\b|\bc\$"), "CAD"),
+    (re.compile(r"€|(?i:\beur\b|\beuros?\b)"), "EUR"),
+    (re.compile(r"£|(?i:\bgbp\b)"), "GBP"),
+]
+
+
+def currency_mark(value: Any) -> str | None:
+    """The currency a money cell names by its mark (`650 €`, `US$650`), if any: a bare `$`
+    names none, being the site's own dollar."""
+    if not isinstance(value, str):
+        return None
+    return next((code for mark, code in CURRENCY_OF_MARK if mark.search(value)), None)
+
+
 def number(f: Field, value: Any) -> float:
     if isinstance(value, bool):
         raise CellError(f"expected a number such as {f.example}; got '{value}'")
@@ -136,8 +154,8 @@ def number(f: Field, value: Any) -> float:
     text = re.sub(r"[\s\u00a0\u202f]", "", text)
     if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", text):
         text = text.replace(",", "")  # 1,250.00
-    elif re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", text):
-        text = text.replace(".", "").replace(",", ".")  # 1.250,00
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+,\d+|\d{1,3}(\.\d{3}){2,}", text):
+        text = text.replace(".", "").replace(",", ".")  # 1.250,00 (a lone dot is a decimal)
     elif re.fullmatch(r"\d+,\d{1,2}", text):
         text = text.replace(",", ".")  # 12,5
     if not re.fullmatch(r"-?\d+(\.\d+)?", text):
@@ -162,8 +180,9 @@ def date(value: Any) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
-        return EXCEL_EPOCH + dt.timedelta(days=int(value))  # an Excel date's serial number
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # a date cell of Excel's comes as a date; a number is a year or a count, not a date
+        raise CellError(f"expected a date as YYYY-MM-DD; got the number {cell_text(value)}")
     text = cell_text(value)
     try:
         return dt.date.fromisoformat(text)

@@ -43,6 +43,11 @@ class Checker:
             problems.append(ContentError(relative, 0, "ctid", SAME_CTID.format(other=other)))
         return problems
 
+    def claim(self, relative: str, ctid: str | None) -> None:
+        """Count `relative`'s CTID as taken, written or not (a dry run says what a run would)."""
+        if ctid:
+            self.ctids.setdefault(ctid.lower(), relative)
+
     def write(self, relative: str, text: str, ctid: str | None = None) -> None:
         """Replace the file in one move, with the mode a new file gets from the umask."""
         folder, name = relative.rsplit("/", 1)
@@ -51,8 +56,7 @@ class Checker:
             self.folders[folder].mkdir(parents=True, exist_ok=True)
         path = self.folders[folder] / name
         write_file(path, text.encode("utf-8"))
-        if ctid:
-            self.ctids[ctid.lower()] = relative
+        self.claim(relative, ctid)
         self.written += 1
 
 

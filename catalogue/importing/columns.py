@@ -42,7 +42,6 @@ CREDENTIAL_ENGINE = {
     "occupations": "occupations",
     "estimated cost": "cost",
     "cost": "cost",
-    "cost details": "cost",
     "estimated duration": "weeks",
     "credential type": "credential",
     "learning type": None,  # Course / Learning Program: nothing of ours

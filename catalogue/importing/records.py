@@ -69,16 +69,19 @@ def read_json(path: Path) -> Any:
         raise SheetError(f"{path}: not a JSON file ({type(exc).__name__})") from None
 
 
-def nodes_of(data: Any) -> list[dict]:
-    """The resources of a JSON-LD or Open Badges document, in order."""
+def nodes_of(data: Any, depth: int = 0) -> list[dict]:
+    """The resources of a JSON-LD or Open Badges document, in order (lists and graphs
+    nested deeper than a few levels hold no records anyone publishes)."""
+    if depth > 4:
+        return []
     if isinstance(data, list):
-        return [n for item in data for n in nodes_of(item)]
+        return [n for item in data for n in nodes_of(item, depth + 1)]
     if not isinstance(data, dict):
         return []
     if "@graph" in data:
-        return nodes_of(data["@graph"])
+        return nodes_of(data["@graph"], depth + 1)
     if "achievements" in data and isinstance(data["achievements"], list):
-        return nodes_of(data["achievements"])
+        return nodes_of(data["achievements"], depth + 1)
     subject = data.get("credentialSubject")
     if isinstance(subject, dict) and isinstance(subject.get("achievement"), dict):
         return [subject["achievement"]]
@@ -87,7 +90,7 @@ def nodes_of(data: Any) -> list[dict]:
 
 def types(node: dict) -> list[str]:
     kinds = node.get("@type", node.get("type", []))
-    return [kinds] if isinstance(kinds, str) else [k for k in kinds if isinstance(k, str)]
+    return [k for k in _list(kinds) if isinstance(k, str)]
 
 
 def language_text(value: Any, lang: str) -> str:
@@ -146,30 +149,50 @@ def names(items: Any, lang: str) -> list[str]:
     return found
 
 
-def read_records(paths: list[Path], lang: str) -> list[Record]:
-    """The offerings in the JSON files `paths`; organisations are looked up in all of them."""
+def read_records(paths: list[Path], lang: str) -> tuple[list[Record], list[str]]:
+    """The offerings in the JSON files `paths` (organisations are looked up in all of
+    them), and a line for each file that holds records of other kinds."""
     documents = [(path, nodes_of(read_json(path))) for path in paths]
     by_id = {n["@id"]: n for _, nodes in documents for n in nodes if isinstance(n.get("@id"), str)}
     assessed = {  # an assessment a credential requires is part of that credential's entry
         ref
         for _, nodes in documents
         for n in nodes
-        for condition in _list(n.get("ceterms:requires"))
+        for condition in _objects(n.get("ceterms:requires"))
         if isinstance(condition, dict)
         for ref in _list(condition.get("ceterms:targetAssessment"))
         if isinstance(ref, str)
     }
-    records = []
+    records, passed = [], []
     for path, nodes in documents:
+        others = 0
         for index, node in enumerate(nodes):
-            if not any(OFFERINGS.match(t) for t in types(node)) or node.get("@id") in assessed:
+            if node.get("@id") in assessed:
+                continue
+            if not any(OFFERINGS.match(t) for t in types(node)):
+                others += not any(t.endswith("Organization") for t in types(node))
                 continue
             where = f"{path.name}: record {index + 1}"
-            if "ceterms:name" in node or "ceterms:ctid" in node:
-                records.append(ctdl_record(node, where, by_id, lang))
-            else:
-                records.append(badge_record(node, where, lang))
-    return records
+            try:
+                if "ceterms:name" in node or "ceterms:ctid" in node:
+                    records.append(ctdl_record(node, where, by_id, lang))
+                else:
+                    records.append(badge_record(node, where, lang))
+            except (AttributeError, TypeError, ValueError, KeyError) as exc:
+                row = Row(where)
+                row.problems.append(
+                    f"{where}: not a record this import can read ({type(exc).__name__}); "
+                    "see docs/importing.md for what it reads"
+                )
+                records.append(Record(row))
+        if not nodes:
+            passed.append(f"{path.name}: holds no record (a JSON object with an @type)")
+        elif others:
+            passed.append(
+                f"{path.name}: {others} of its {len(nodes)} records are not a course, program "
+                "or credential (no such @type) and were passed over"
+            )
+    return records, passed
 
 
 def _issuer(node: dict, by_id: dict, lang: str) -> str:
@@ -215,15 +238,18 @@ def ctdl_record(node: dict, where: str, by_id: dict, lang: str) -> Record:
     modes = {DELIVERY[k] for k in kinds if k in DELIVERY}
     if modes:
         values["delivery"] = modes.pop() if len(modes) == 1 else "hybrid"
-    for profile in _list(node.get("ceterms:estimatedDuration")):
+    for profile in _objects(node.get("ceterms:estimatedDuration")):
         hours, weeks = duration(str(profile.get("ceterms:exactDuration", "")))
         if hours:
             values.setdefault("hours", hours)
         if weeks:
             values.setdefault("weeks", weeks)
-    for profile in _list(node.get("ceterms:estimatedCost")):
-        if isinstance(profile.get("ceterms:price"), int | float):
-            values["cost"] = float(profile["ceterms:price"])
+    for profile in _objects(node.get("ceterms:estimatedCost")):
+        price = profile.get("ceterms:price")
+        if isinstance(price, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*", price):
+            price = float(price)
+        if isinstance(price, int | float) and not isinstance(price, bool):
+            values["cost"] = float(price)
             currency = currency_code(str(profile.get("ceterms:currency", "")))
             if currency:
                 values["currency"] = currency
@@ -242,7 +268,7 @@ def ctdl_record(node: dict, where: str, by_id: dict, lang: str) -> Record:
     ]  # fmt: skip
     if careers:
         values["occupations"] = careers
-    for condition in _list(node.get("ceterms:requires")):
+    for condition in _objects(node.get("ceterms:requires")):
         text = language_text(condition.get("ceterms:description"), lang)
         if text and condition.get("ceterms:targetCompetency") is not None:
             values["assessment"] = text
@@ -280,7 +306,7 @@ def badge_record(node: dict, where: str, lang: str) -> Record:
     put(values, "assessment", language_text(criteria.get("narrative"), lang)
         if isinstance(criteria, dict) else "")  # fmt: skip
     skills = []
-    for alignment in _list(node.get("alignment")):
+    for alignment in _objects(node.get("alignment")):
         name = language_text(alignment.get("targetName"), lang)
         url = alignment.get("targetUrl")
         if not name or alignment.get("targetType") not in (None, "ceasn:Competency", "CFItem"):
@@ -318,7 +344,7 @@ def competencies(node: dict, lang: str) -> list:
     address where they have one."""
     found = []
     sources = _list(node.get("ceterms:teaches"))
-    for condition in _list(node.get("ceterms:requires")):
+    for condition in _objects(node.get("ceterms:requires")):
         sources += _list(condition.get("ceterms:targetCompetency"))
     for item in sources:
         name = names(item, lang)
@@ -332,6 +358,11 @@ def competencies(node: dict, lang: str) -> list:
 def put(values: dict, name: str, text: str) -> None:
     if text:
         values[name] = text
+
+
+def _objects(value: Any) -> list[dict]:
+    """The objects of a value that should be a list of objects (other items left out)."""
+    return [item for item in _list(value) if isinstance(item, dict)]
 
 
 def _list(value: Any) -> list:

@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from ..content import slugify
 from ..fields import FIELDS_BY_NAME
-from .cells import CellError, cell_text, is_empty, read_cell
+from .cells import CellError, cell_text, currency_mark, is_empty, read_cell
 from .columns import BODY, SLUG, folded, header_row, match_headers
 from .sheets import Sheet
 
@@ -32,6 +34,7 @@ class Row:
     problems: list[str] = field(default_factory=list)  # located, one line each
     notes: list[str] = field(default_factory=list)  # what the report says, refusing nothing
     slug: str = ""
+    slug_given: bool = False  # from a slug column, not made from the title
     body: str | None = None
 
     def locate(self, name: str, message: str) -> str:
@@ -86,6 +89,7 @@ def read_rows(
                 continue
             if name == SLUG:
                 row.slug = slugify(cell_text(cell.value))
+                row.slug_given = True
                 continue
             if name == BODY:
                 row.body = cell_text(cell.value).replace("\r\n", "\n").replace("\r", "\n")
@@ -94,7 +98,17 @@ def read_rows(
                 row.values[name] = read_cell(FIELDS_BY_NAME[name], cell.value, values.get(name))
             except CellError as exc:
                 row.problems.append(row.locate(name, str(exc)))
+            if name == "cost" and "cost" in row.values and "currency" not in taken.values():
+                mark = currency_mark(cell.value)  # `650 €`: the row is priced in euros
+                if mark:
+                    row.values["currency"] = mark
         rows.append(row)
+    blank = [i for i, h in enumerate(headers) if not h]
+    unmatched += [
+        f"(no heading, column {i + 1 if csv else get_column_letter(i + 1)})"
+        for i in blank
+        if any(i < len(cells) and not is_empty(cells[i].value) for cells in sheet.rows[top + 1 :])
+    ]
     return SheetResult(sheet.name, rows, unmatched)
 
 
@@ -125,6 +139,9 @@ def assign_slugs(rows: list[Row], taken: set[str]) -> None:
         base = row.slug or slugify(str(row.values.get("title", "")))
         if not base:
             row.problems.append(row.locate("title", "no title to name the entry's file by"))
+            continue
+        if row.slug_given and base in taken:
+            row.problems.append(row.locate(SLUG, f"slug '{base}' is another row's too"))
             continue
         slug, n = base, 2
         while slug in taken:

@@ -11,25 +11,43 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED = 400 * 1024 * 1024
+# Two or more bytes that UTF-8 encodes a letter with (é is C3 A9): such a file is UTF-8.
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
 MAX_ROWS = 100_000
+MAX_CELLS = 3_000_000  # cells holding something; past this a file is refused, not read
 
 
 class SheetError(ValueError):
     """A file that cannot be read as a spreadsheet; its text says why, in one line."""
 
 
-@dataclass
 class Cell:
-    value: Any  # str for CSV; str, int, float, bool, datetime or None for XLSX
-    where: str  # `programs.csv:7` or `programs.xlsx:Programs!E7`
-    formula_without_value: bool = False
+    """A cell's value and where it is; small, since a sheet holds millions of them."""
+
+    __slots__ = ("column", "formula_without_value", "prefix", "row", "value")
+
+    def __init__(self, value, prefix: str, row: int, column: int = 0, lost: bool = False):
+        self.value = value  # str for CSV; str, int, float, bool, datetime or None for XLSX
+        self.prefix = prefix  # `programs.csv` or `programs.xlsx:Programs`
+        self.row = row
+        self.column = column  # 1-based in a workbook; 0 in a CSV (located by row only)
+        self.formula_without_value = lost
+
+    @property
+    def where(self) -> str:
+        """`programs.csv:7` or `programs.xlsx:Programs!E7`."""
+        if not self.column:
+            return f"{self.prefix}:{self.row}"
+        from openpyxl.utils import get_column_letter
+
+        return f"{self.prefix}!{get_column_letter(self.column)}{self.row}"
 
 
 @dataclass
@@ -67,8 +85,13 @@ def decode(data: bytes, path: Path) -> str:
         data = data[3:]
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if UTF8_SEQUENCE.search(data):  # UTF-8 elsewhere: one bad byte, not another encoding
+            line = data[: exc.start].count(b"\n") + 1
+            raise SheetError(
+                f"{path}:{line}: byte {exc.start + 1} is not UTF-8 though the rest of the "
+                "file is; correct that character, or save the file again as CSV UTF-8"
+            ) from None
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
@@ -79,6 +102,7 @@ def decode(data: bytes, path: Path) -> str:
 
 
 def read_csv(path: Path) -> Sheet:
+    csv.field_size_limit(MAX_BYTES)  # a long description is one cell (the default is 128 KiB)
     text = decode(path.read_bytes(), path)
     if "\0" in text:
         raise SheetError(f"{path}: holds NUL bytes; it is not a CSV file")
@@ -90,13 +114,19 @@ def read_csv(path: Path) -> Sheet:
         delimiter = max(",;\t", key=sample.count) if sample else ","
     sheet = Sheet(path.name, csv=True)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    cells = 0
     try:
+        start = 1
         for values in reader:
             if len(sheet.rows) >= MAX_ROWS:
                 raise SheetError(f"{path}: more than {MAX_ROWS} rows; split the file")
-            number = reader.line_num
-            sheet.rows.append([Cell(v, f"{path.name}:{number}") for v in values])
-            sheet.row_numbers.append(number)
+            cells += len(values)
+            if cells > MAX_CELLS:
+                raise SheetError(f"{path}: more than {MAX_CELLS:,} cells; split the file")
+            # a row is located at its first line (a cell may hold line breaks)
+            sheet.rows.append([Cell(v, path.name, start) for v in values])
+            sheet.row_numbers.append(start)
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise SheetError(f"{path}:{reader.line_num}: {exc}") from None
     return sheet
@@ -122,8 +152,6 @@ def _check_workbook(path: Path) -> None:
 
 def read_xlsx(path: Path) -> list[Sheet]:
     import openpyxl  # imported here: only an import of a workbook needs it
-    from openpyxl.utils import get_column_letter
-
     _check_workbook(path)
     try:
         values = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -131,9 +159,11 @@ def read_xlsx(path: Path) -> list[Sheet]:
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise SheetError(f"{path}: cannot be read as a workbook ({type(exc).__name__})") from None
     sheets = []
+    held = 0
     try:
         for ws, raw in zip(values.worksheets, formulas.worksheets, strict=True):
-            sheet = Sheet(f"{path.name}:{ws.title}")
+            name = f"{path.name}:{ws.title}"
+            sheet = Sheet(name)
             for number, (row, raw_row) in enumerate(
                 zip(ws.iter_rows(), raw.iter_rows(), strict=False), start=1
             ):
@@ -144,8 +174,12 @@ def read_xlsx(path: Path) -> list[Sheet]:
                     value = getattr(cell, "value", None)
                     written = getattr(raw_cell, "value", None)
                     lost = value is None and isinstance(written, str) and written[:1] == "="
-                    where = f"{path.name}:{ws.title}!{get_column_letter(column)}{number}"
-                    cells.append(Cell(value, where, lost))
+                    cells.append(Cell(value, name, number, column, lost))
+                while cells and cells[-1].value is None and not cells[-1].formula_without_value:
+                    cells.pop()  # the empty cells at a row's end hold nothing to read
+                held += len(cells)
+                if held > MAX_CELLS:
+                    raise SheetError(f"{path}: more than {MAX_CELLS:,} cells; split the file")
                 sheet.rows.append(cells)
                 sheet.row_numbers.append(number)
             sheets.append(sheet)

@@ -40,7 +40,10 @@ def refusal() -> str | None:
 
 def kept(upload, folder: Path) -> Path:
     """Save an uploaded file under its own (made safe) name in `folder`."""
-    name = secure_filename(upload.filename or "") or "upload"
+    name = secure_filename(upload.filename or "")
+    suffix = "." + (upload.filename or "").rsplit(".", 1)[-1].lower()
+    if not name.lower().endswith(suffix) or name == suffix.lstrip("."):
+        name = "upload" + suffix  # a name of other letters than ASCII's keeps its type
     path = folder / name
     upload.save(path)
     return path
