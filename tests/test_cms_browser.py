@@ -8,7 +8,6 @@ import datetime as dt
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -17,6 +16,7 @@ import pytest
 from catalogue.content import load
 
 from .conftest import DATA
+from .editor import eventually, publish, signed_in
 from .static_site import catalogue_serve
 
 SLUG = "forklift-safety-refresher"
@@ -43,28 +43,19 @@ def page_text(url: str) -> str:
         return response.read().decode()
 
 
-def eventually(check, seconds: float = 20) -> None:
-    """Wait for the live reload to take a change in (it looks every second or so)."""
-    end = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > end:
-            raise AssertionError("the site did not show the change")
-        time.sleep(0.3)
 
 
-def publish(page) -> None:
-    page.get_by_role("button", name="Publish").first.click()
-    page.get_by_text("Publish now").click()
 
 
 def test_an_editor_creates_edits_and_deletes_an_entry(served, browser):
     content, base = served
     path = content / "credentials" / f"{SLUG}.md"
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.on("dialog", lambda dialog: dialog.accept())  # "are you sure?" before deleting
-    page.goto(base + "admin/")
-    page.get_by_role("button", name="Login").click()
-    page.wait_for_url("**/#/collections/credentials", timeout=30_000)
+    with signed_in(browser, base) as page:
+        create_edit_and_delete(page, content, base, path)
+
+
+def create_edit_and_delete(page, content, base: str, path) -> None:
+    """Make an entry in the form, change it, delete it; the file and the site follow."""
     page.get_by_text("Data Literacy for Managers").first.wait_for(timeout=20_000)
 
     # create

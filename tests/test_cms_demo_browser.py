@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 import yaml
 
+from .editor import eventually, publish, signed_in
 from .static_site import catalogue_serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,12 +30,6 @@ def split(path: Path) -> tuple[dict, str]:
     return yaml.safe_load(front), body
 
 
-def eventually(check, seconds: float = 20) -> None:
-    end = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > end:
-            raise AssertionError("no change came")
-        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +57,8 @@ def demo(tmp_path_factory):
 def editor(demo, browser):
     """One page of the editor, signed in to the local backend."""
     content, base = demo
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(base + "admin/")
-    page.get_by_role("button", name="Login").click()
-    page.wait_for_url("**/#/collections/credentials", timeout=30_000)
-    yield page
-    context.close()
+    with signed_in(browser, base) as page:
+        yield page
 
 
 def open_fresh(page, base: str, slug: str):
@@ -137,9 +126,6 @@ def shapes(content: Path) -> dict[str, str]:
     return found
 
 
-def publish(page) -> None:
-    page.get_by_role("button", name="Publish").first.click()
-    page.get_by_text("Publish now").click()
 
 
 def test_an_optional_field_emptied_is_left_out(demo, editor):

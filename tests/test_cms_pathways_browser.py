@@ -5,13 +5,13 @@ entries with one title are told apart in the picker by their slugs."""
 from __future__ import annotations
 
 import shutil
-import time
 
 import pytest
 
 from catalogue.content import load
 
 from .conftest import DATA
+from .editor import eventually, publish, signed_in
 from .static_site import catalogue_serve
 
 PATHWAY = """---
@@ -40,30 +40,16 @@ def served(tmp_path):
 @pytest.fixture()
 def page(served, browser):
     _, base = served
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(base + "admin/")
-    page.get_by_role("button", name="Login").click()
-    page.wait_for_url("**/#/collections/credentials", timeout=30_000)
-    yield page
-    context.close()
+    with signed_in(browser, base) as page:
+        yield page
 
 
-def eventually(check, seconds: float = 20) -> None:
-    end = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > end:
-            raise AssertionError("no change came")
-        time.sleep(0.2)
 
 
 def field(page, name: str):
     return page.locator(f'[id^="{name}-field"]').first
 
 
-def publish(page) -> None:
-    page.get_by_role("button", name="Publish").first.click()
-    page.get_by_text("Publish now").click()
 
 
 def test_a_pathway_without_electives_is_saved(served, page):

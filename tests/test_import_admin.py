@@ -13,8 +13,9 @@ import pytest
 from catalogue.web import create_app
 
 from .conftest import DATA
+from .editor import eventually
 from .static_site import catalogue_serve
-from .test_cms_browser import eventually, page_text
+from .test_cms_browser import page_text
 
 ROWS = (
     "title,summary,issuer,delivery,hours,weeks,cost,skills,assessment\n"
