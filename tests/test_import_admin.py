@@ -13,7 +13,7 @@ import pytest
 from catalogue.web import create_app
 
 from .conftest import DATA
-from .editor import eventually
+from .editor import eventually, signed_in
 from .static_site import catalogue_serve
 from .test_cms_browser import page_text
 
@@ -79,6 +79,13 @@ def test_no_import_page_without_the_editor_backend(tmp_path):
     assert app.test_client().get("/admin/import/").status_code == 404
 
 
+def test_the_editor_links_the_import_only_where_it_saves_locally(editor):
+    _, client = editor
+    assert 'class="import-link" href="/admin/import/"' in client.get("/admin/").get_data(
+        as_text=True
+    )
+
+
 def shown(url: str) -> str:
     """The page at `url`, or "" while the server has not taken the new entry in yet."""
     try:
@@ -93,6 +100,12 @@ def test_an_editor_imports_a_spreadsheet_in_chromium(tmp_path, browser):
     sheet = tmp_path / "programs.csv"
     sheet.write_text(ROWS, encoding="utf-8")
     with catalogue_serve(content, tmp_path / "cache") as (base, _):
+        with signed_in(browser, base) as editor:  # the editor's lists link the import
+            link = editor.get_by_role("link", name="Import a spreadsheet")
+            assert link.is_visible()
+            editor.goto(base + "admin/#/collections/credentials/new")
+            editor.locator('[id^="title-field"]').first.wait_for(timeout=20_000)
+            assert not link.is_visible()  # never over a form being filled in
         page = browser.new_page()
         page.goto(base + "admin/import/")
         page.get_by_label("File to import").set_input_files(str(sheet))

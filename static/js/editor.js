@@ -231,4 +231,15 @@
   } catch {
     // storage refused (a private window): Decap falls back to its own default
   }
+
+  // The spreadsheet import's link (catalogue serve only) shows beside the lists of
+  // entries, never over a form being filled in.
+  const importLink = document.querySelector("a.import-link");
+  if (importLink) {
+    const place = () => {
+      importLink.hidden = /\/(entries\/|new\b)/.test(window.location.hash);
+    };
+    window.addEventListener("hashchange", place);
+    place();
+  }
 })();
