@@ -96,11 +96,9 @@ def test_new_writes_a_fillable_draft_and_refuses_to_overwrite(tmp_path):
     assert path.read_text(encoding="utf-8") == before
 
 
-def test_new_entry_filled_in_loads_as_a_draft(tmp_path):
-    (tmp_path / "credentials").mkdir()
-    cli.main(["new", "Data Literacy", "--content", str(tmp_path)])
-    path = tmp_path / "credentials" / "data-literacy.md"
-    filled = path.read_text(encoding="utf-8")
+def fill(path) -> None:
+    """Answer what `catalogue new --no-input` left empty, as an editor would."""
+    text = path.read_text(encoding="utf-8")
     for name, value in [
         ("summary", "Read charts."),
         ("issuer", "Cedar Ridge College"),
@@ -111,8 +109,14 @@ def test_new_entry_filled_in_loads_as_a_draft(tmp_path):
         ("skills", "[Reading charts]"),
         ("assessment", "A project report on a real data set, marked by staff."),
     ]:
-        filled = filled.replace(f"\n{name}:\n", f"\n{name}: {value}\n")
-    path.write_text(filled, encoding="utf-8")
+        text = text.replace(f"\n{name}:\n", f"\n{name}: {value}\n")
+    path.write_text(text, encoding="utf-8")
+
+
+def test_new_entry_filled_in_loads_as_a_draft(tmp_path):
+    (tmp_path / "credentials").mkdir()
+    cli.main(["new", "Data Literacy", "--content", str(tmp_path)])
+    fill(tmp_path / "credentials" / "data-literacy.md")
     catalogue = load(tmp_path)
     assert [str(e) for e in catalogue.errors] == []
     assert catalogue.entries[0].draft is True

@@ -13,6 +13,7 @@ from catalogue import cli, newentry
 from catalogue.web import create_app
 
 from .conftest import DATA
+from .test_cli import fill
 
 
 @pytest.fixture()
@@ -85,20 +86,3 @@ def test_the_printed_preview_works_and_a_hidden_draft_says_how_to_see_it(content
     assert public.status_code == 404
     assert "draft" not in public.get_data(as_text=True).lower()
     assert "withdrawn" in public.get_data(as_text=True)
-
-
-def fill(path) -> None:
-    """Answer what `catalogue new --no-input` left empty, as an editor would."""
-    text = path.read_text(encoding="utf-8")
-    for name, value in [
-        ("summary", "Read charts."),
-        ("issuer", "Cedar Ridge College"),
-        ("delivery", "online"),
-        ("hours", "10"),
-        ("weeks", "2"),
-        ("cost", "0"),
-        ("skills", "[Reading charts]"),
-        ("assessment", "A project report on a real data set, marked by staff."),
-    ]:
-        text = text.replace(f"\n{name}:\n", f"\n{name}: {value}\n")
-    path.write_text(text, encoding="utf-8")

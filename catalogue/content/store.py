@@ -25,6 +25,28 @@ __all__ = ["ContentStore", "FolderBusy", "StoreError", "writing"]
 NAME_MAX = 255  # bytes in one file name, on the usual file systems
 
 
+def replace_file(path: Path, data: bytes, sync: bool = True) -> None:
+    """Write `path` through a scratch file beside it, renamed over it: readers see the old
+    file or the new one, never half of one. The file keeps its mode; a new one gets what
+    `open()` would give it (the umask's). `sync` False leaves flushing to the disk to the
+    caller (an import of many files flushes once, at the end)."""
+    scratch = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    # 0o666 as open() asks: the kernel takes the umask off (mkstemp would give 0o600)
+    handle = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            if path.is_file():
+                os.fchmod(file.fileno(), stat.S_IMODE(path.stat().st_mode))
+            file.write(data)
+            if sync:
+                file.flush()
+                os.fsync(file.fileno())
+        os.replace(scratch, path)
+    except BaseException:
+        scratch.unlink(missing_ok=True)
+        raise
+
+
 class StoreError(ValueError):
     """A request the store refuses; its text says why, in one line."""
 
@@ -90,20 +112,7 @@ class ContentStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.parent.resolve().is_relative_to(self.top):
             raise StoreError(f"{relative}: leads outside the content folder")
-        scratch = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-        # 0o666 as open() asks: the kernel takes the umask off (mkstemp would give 0o600)
-        handle = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                if path.is_file():
-                    os.fchmod(file.fileno(), stat.S_IMODE(path.stat().st_mode))
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(scratch, path)
-        except BaseException:
-            scratch.unlink(missing_ok=True)
-            raise
+        replace_file(path, data)
 
     def delete(self, relative: str) -> bool:
         """Remove the file; say whether there was one."""

@@ -96,10 +96,10 @@ def run_import(
     editor saving) keeps the folder for longer than WAIT_SECONDS.
 
     The files are read first; then the checks and the writes run holding the folder
-    (`writelock.writing`), as the editor's saves do, so that no save comes between a row's checks
-    and its file."""
+    (`writelock.writing`), as the editor's saves do, so that no save comes between a row's
+    checks and its file."""
     columns, values = read_map(map_file)
-    if not (content / "credentials").is_dir() and not content.is_dir():
+    if not content.is_dir():
         raise SheetError(f"{content}: no such content folder (give --content)")
     report = Report()
     rows: list[Row] = []

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..exports.tabular import FORMULA
 from ..fields import Field
 from ..fields.kinds import (
     Boolean,
@@ -29,7 +30,6 @@ from ..fields.occupations import Occupations
 from ..i18n import interface_languages, translations
 from .columns import folded
 
-FORMULA = frozenset(("=", "+", "-", "@", "\t", "\r"))
 FREE_WORDS = {"free", "gratuit", "gratuite", "no cost", "none", "sans frais", "0 $", "$0"}
 ON_DEMAND = {"on demand", "on-demand", "a la demande", "anytime", "any time", "self paced",
              "ongoing", "continuous", "en continu"}  # fmt: skip
@@ -205,11 +205,13 @@ def start(value: Any) -> list[dt.date] | str:
         ) from None
 
 
-# Delivery as other systems write it (Credential Engine's terms, course calendars).
+# Delivery as other systems write it (Credential Engine's terms, `deliveryType:OnlineOnly`
+# folded to `onlineonly`, and course calendars' words), by folded spelling.
 DELIVERY_WORDS = {
-    "online only": "online", "onlineonly": "online", "distance": "online",
+    "online": "online", "online only": "online", "onlineonly": "online", "distance": "online",
     "distance learning": "online", "a distance": "online", "virtual": "online",
-    "in person only": "in-person", "inperson": "in-person", "in class": "in-person",
+    "in person only": "in-person", "inperson": "in-person", "inpersononly": "in-person",
+    "in class": "in-person",
     "face to face": "in-person", "on campus": "in-person", "classroom": "in-person",
     "en classe": "in-person", "sur le campus": "in-person", "blended": "hybrid",
     "blended delivery": "hybrid", "blendeddelivery": "hybrid", "mixed": "hybrid",

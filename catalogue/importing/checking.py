@@ -4,13 +4,12 @@ scratch folder, a scan of every file for a CTID, a disk flush) but not 10,000 ro
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path, PurePosixPath
 
 from ..content import ContentError, load_site, parse_file
 from ..content.load import SAME_CTID
-from ..content.store import ContentStore
+from ..content.store import ContentStore, replace_file
 
 CTID_LINE = re.compile(r"(?m)^ctid:[ \t]*['\"]?(ce-[0-9a-fA-F-]{36})")
 
@@ -49,29 +48,12 @@ class Checker:
             self.ctids.setdefault(ctid.lower(), relative)
 
     def write(self, relative: str, text: str, ctid: str | None = None) -> None:
-        """Replace the file in one move, with the mode a new file gets from the umask."""
+        """Replace the file in one move (the disk is flushed once, after the last file)."""
         folder, name = relative.rsplit("/", 1)
         if folder not in self.folders:
             self.folders[folder] = self.store.resolve(folder)
             self.folders[folder].mkdir(parents=True, exist_ok=True)
         path = self.folders[folder] / name
-        write_file(path, text.encode("utf-8"))
+        replace_file(path, text.encode("utf-8"), sync=False)
         self.claim(relative, ctid)
         self.written += 1
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Write `path` through a scratch file beside it, renamed over it: readers see the old
-    file or the new one, never half of one. An existing file keeps its mode."""
-    scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-        if mode is not None:
-            os.chmod(scratch, mode)
-        os.replace(scratch, path)
-    except BaseException:
-        scratch.unlink(missing_ok=True)
-        raise

@@ -10,9 +10,9 @@ ignored. Columns that name nothing are reported, never dropped silently.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 
+from ..content.slugs import sort_key
 from ..exports.workbook import HEADINGS
 from ..fields import FIELDS
 from ..i18n import interface_languages, translations
@@ -63,11 +63,7 @@ ALIASES = {
 
 def folded(header: str) -> str:
     """A header as it is compared: lower case, no accents, words separated by one space."""
-    text = str(header).casefold()
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(_NOT_WORD.sub(" ", text).split())
+    return " ".join(_NOT_WORD.sub(" ", sort_key(str(header))).split())
 
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")

@@ -16,17 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cells import DELIVERY_WORDS
+from .columns import folded
 from .rows import Row
 from .sheets import MAX_BYTES, SheetError
 
-DELIVERY = {
-    "onlineonly": "online",
-    "online": "online",
-    "inperson": "in-person",
-    "inpersononly": "in-person",
-    "blendeddelivery": "hybrid",
-    "blended": "hybrid",
-}
 CURRENCIES = {
     "us dollar": "USD", "united states dollar": "USD", "dollar": "USD",
     "canadian dollar": "CAD", "dollar canadien": "CAD", "euro": "EUR",
@@ -232,10 +226,10 @@ def ctdl_record(node: dict, where: str, by_id: dict, lang: str) -> Record:
     if len(" ".join(description.split())) > 300:  # else the summary says it all
         row.body = description
     put(values, "issuer", _issuer(node, by_id, lang))
-    kinds = {re.sub(r"[^a-z]", "", str(t).split(":")[-1].lower())
+    kinds = {folded(str(t).split(":")[-1])
              for key in ("ceterms:learningDeliveryType", "ceterms:deliveryType")
              for t in _targets(node.get(key))}  # fmt: skip
-    modes = {DELIVERY[k] for k in kinds if k in DELIVERY}
+    modes = {DELIVERY_WORDS[k] for k in kinds if k in DELIVERY_WORDS}
     if modes:
         values["delivery"] = modes.pop() if len(modes) == 1 else "hybrid"
     for profile in _objects(node.get("ceterms:estimatedDuration")):

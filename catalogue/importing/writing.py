@@ -58,12 +58,8 @@ def new_text(values: dict, body: str | None, draft: bool) -> str:
 
 
 def written(name: str, value):
-    """A value as yaml_value writes it (numbers as numbers, dates as dates)."""
-    if isinstance(value, list):
-        return value
-    if value == "on-demand" or not isinstance(value, float):
-        return value
-    return FIELDS_BY_NAME[name].kind.written(value)
+    """A value as yaml_value writes it: a number as its field writes it (40, not 40.0)."""
+    return FIELDS_BY_NAME[name].kind.written(value) if isinstance(value, float) else value
 
 
 def comparable(text: str) -> dict:
