@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from ..fields import FIELDS_BY_NAME
+from ..fields.kinds import Date
 from ..i18n import N_
 from ..model import Credential
 from .tabular import CSV_COLUMNS, FORMULA
@@ -61,17 +62,10 @@ def typed(name: str, value, as_text: Callable):
         return None
     if isinstance(value, int | float):  # bool is an int
         return value
-    if name in FIELDS_BY_NAME and isinstance(value, str) and _is_date(value):
+    f = FIELDS_BY_NAME.get(name)
+    if f is not None and isinstance(f.kind, Date):  # by the field, not by how text looks
         return dt.date.fromisoformat(value)
     return as_text(value)
-
-
-def _is_date(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return len(text) == 10
 
 
 def credentials_xlsx(entries: Iterable[Credential], gettext: Callable[[str], str]) -> bytes:
